@@ -1,0 +1,36 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type Db = BetterSQLite3Database & { $client: Database.Database };
+
+const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export class StorageError extends Error {}
+
+/** Opens (creating if needed) the database file and brings its schema up to date. */
+export function openDb(file: string): Db {
+  let sqlite: Database.Database;
+  try {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    sqlite = new Database(file);
+    sqlite.pragma('journal_mode = WAL');
+    // A second process (the CLI while the daemon runs) waits for the lock instead of failing at once.
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('synchronous = NORMAL');
+  } catch (err) {
+    throw new StorageError(`cannot open database ${file}: ${(err as Error).message}`);
+  }
+  const db = drizzle(sqlite) as Db;
+  try {
+    migrate(db, { migrationsFolder });
+  } catch (err) {
+    sqlite.close();
+    const cause = (err as { cause?: Error }).cause ?? (err as Error);
+    throw new StorageError(`cannot migrate database ${file}: ${cause.message}`);
+  }
+  return db;
+}

@@ -1,0 +1,77 @@
+CREATE TABLE `digests` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`sent_at` integer NOT NULL,
+	`period_start` integer NOT NULL,
+	`period_end` integer NOT NULL,
+	`recipients` text NOT NULL,
+	`message_id` text
+);
+--> statement-breakpoint
+CREATE TABLE `engagement` (
+	`item_id` integer NOT NULL,
+	`at` integer NOT NULL,
+	`reposts` integer DEFAULT 0 NOT NULL,
+	`replies` integer DEFAULT 0 NOT NULL,
+	`likes` integer DEFAULT 0 NOT NULL,
+	`quotes` integer DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `engagement_item_at` ON `engagement` (`item_id`,`at`);--> statement-breakpoint
+CREATE TABLE `items` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`source_id` text NOT NULL,
+	`external_id` text NOT NULL,
+	`url` text,
+	`canonical_url` text,
+	`title` text DEFAULT '' NOT NULL,
+	`text` text DEFAULT '' NOT NULL,
+	`author` text,
+	`published_at` integer,
+	`fetched_at` integer NOT NULL,
+	`lang` text DEFAULT 'und' NOT NULL,
+	`content_hash` text NOT NULL,
+	`rumour_score` real,
+	`flagged` integer DEFAULT false NOT NULL,
+	`flag_reasons` text,
+	`claim_id` text,
+	`claim_score` real
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `items_source_external` ON `items` (`source_id`,`external_id`);--> statement-breakpoint
+CREATE INDEX `items_canonical_url` ON `items` (`canonical_url`);--> statement-breakpoint
+CREATE INDEX `items_content_hash` ON `items` (`content_hash`);--> statement-breakpoint
+CREATE INDEX `items_fetched_at` ON `items` (`fetched_at`);--> statement-breakpoint
+CREATE TABLE `matches` (
+	`item_id` integer NOT NULL,
+	`kind` text NOT NULL,
+	`rule_id` text NOT NULL,
+	`score` real NOT NULL,
+	PRIMARY KEY(`item_id`, `kind`, `rule_id`)
+);
+--> statement-breakpoint
+CREATE INDEX `matches_rule` ON `matches` (`rule_id`);--> statement-breakpoint
+CREATE TABLE `sightings` (
+	`source_id` text NOT NULL,
+	`external_id` text NOT NULL,
+	`item_id` integer NOT NULL,
+	`first_seen_at` integer NOT NULL,
+	PRIMARY KEY(`source_id`, `external_id`)
+);
+--> statement-breakpoint
+CREATE INDEX `sightings_item` ON `sightings` (`item_id`);--> statement-breakpoint
+CREATE TABLE `sources` (
+	`id` text PRIMARY KEY NOT NULL,
+	`type` text NOT NULL,
+	`etag` text,
+	`last_modified` text,
+	`cursor` text,
+	`consecutive_failures` integer DEFAULT 0 NOT NULL,
+	`last_attempt_at` integer,
+	`last_success_at` integer,
+	`last_error` text,
+	`last_error_at` integer,
+	`failing_since` integer,
+	`next_attempt_at` integer,
+	`reads_month` text,
+	`reads_count` integer DEFAULT 0 NOT NULL
+);
