@@ -28,6 +28,8 @@ export interface SourceState {
   lastModified: string | null;
   /** Resume point for APIs with since_id. */
   cursor: string | null;
+  /** Paid reads already used this calendar month (for sources with a read budget). */
+  readsThisMonth: number;
 }
 
 export interface FetchResult {
