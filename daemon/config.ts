@@ -11,6 +11,8 @@ import { z } from 'zod';
 const cron = z.string().refine((s) => validateCron(s), { message: 'not a valid cron expression' });
 const email = z.string().regex(/^[^\s@<>,;]+@[^\s@<>,;]+$/, 'an email address');
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
+const duration = z.string().refine((s) => parseDuration(s) !== null, { message: 'a duration such as 90m, 6h, 2d or 1w' });
+const digestLang = z.enum(['en', 'fr']);
 
 const rssSource = z.strictObject({
   id: z.string().min(1),
@@ -23,7 +25,37 @@ const rssSource = z.strictObject({
   max_bytes: z.number().int().positive().default(10 * 1024 * 1024),
 });
 
-export const sourceSchema = z.discriminatedUnion('type', [rssSource]);
+const xSource = z.strictObject({
+  id: z.string().min(1),
+  type: z.literal('x'),
+  /** X's own search operators, passed through untouched. */
+  query: z.string().min(1),
+  bearer_token_env: envName.default('X_BEARER_TOKEN'),
+  schedule: cron.default('*/5 * * * *'),
+  /** Posts X may bill this source for per calendar month; fetching stops before going over. */
+  monthly_read_budget: z.number().int().positive().optional(),
+  api_base: z.url().default('https://api.x.com'),
+  /** Pages of up to 100 posts per run; the rest waits for the next run, nothing is skipped. */
+  max_pages: z.number().int().positive().default(10),
+  timeout_ms: z.number().int().positive().default(20_000),
+});
+
+const mastodonSource = z
+  .strictObject({
+    id: z.string().min(1),
+    type: z.literal('mastodon'),
+    instance: z.url(),
+    hashtag: z.string().regex(/^#?[\p{L}\p{N}_]+$/u, 'a hashtag (letters, digits, underscores)').optional(),
+    /** Full-text search, where the instance allows it (often only with a token). */
+    query: z.string().min(1).optional(),
+    token_env: envName.optional(),
+    schedule: cron.default('*/10 * * * *'),
+    max_pages: z.number().int().positive().default(5),
+    timeout_ms: z.number().int().positive().default(20_000),
+  })
+  .refine((s) => (s.hashtag === undefined) !== (s.query === undefined), { message: 'give either `hashtag` or `query`, not both' });
+
+export const sourceSchema = z.discriminatedUnion('type', [rssSource, xSource, mastodonSource]);
 
 export const configSchema = z.strictObject({
   timezone: z.string().default('America/Toronto'),
@@ -47,10 +79,18 @@ export const configSchema = z.strictObject({
     .strictObject({
       schedule: cron.default('0 7 * * *'),
       to: z.array(email).default([]),
-      since: z.string().default('24h'),
+      since: duration.default('24h'),
       out: z.string().optional(),
+      /** Language of the digest sent to `to`; each team names its own. */
+      lang: digestLang.default('en'),
+      /** One digest per team, in the team's language, besides the one sent to `to`. */
+      teams: z.array(z.strictObject({ name: z.string().min(1), to: z.array(email).min(1), lang: digestLang.default('en') })).default([]),
+      /** A source failing for longer than this is listed at the top of the digest as a blind spot. */
+      failing_after: duration.default('2h'),
+      /** Items shown per topic, per claim and among flagged posts. */
+      top_items: z.number().int().min(1).max(50).default(5),
     })
-    .default({ schedule: '0 7 * * *', to: [], since: '24h' }),
+    .default({ schedule: '0 7 * * *', to: [], since: '24h', lang: 'en', teams: [], failing_after: '2h', top_items: 5 }),
   backoff: z
     .strictObject({
       base_s: z.number().positive().default(60),
@@ -113,6 +153,17 @@ export function loadConfig(file: string): Config {
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return issue.message.replace(/^Invalid input: /, '');
+}
+
+const durationUnits: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+
+/** `90m`, `6h`, `2d`, `1w` (also combined, `1d12h`) in milliseconds; null when not a duration. */
+export function parseDuration(s: string): number | null {
+  const text = s.trim();
+  if (!/^(\d+[mhdw])+$/.test(text)) return null;
+  let ms = 0;
+  for (const [, n, unit] of text.matchAll(/(\d+)([mhdw])/g)) ms += Number(n) * durationUnits[unit];
+  return ms > 0 ? ms : null;
 }
 
 /** Secrets live in the environment; the config only names the variables. */

@@ -23,3 +23,36 @@ export interface TopicHit {
 export interface TopicMatcher {
   match(item: ItemText): TopicHit[];
 }
+
+export interface ClaimHit {
+  id: string;
+  score: number;
+  /** The terms that carried the match, for explanations. */
+  terms: string[];
+}
+
+/** The full verdict on one item, as stored and as printed by `veille classify`. */
+export interface Classification {
+  lang: string;
+  topics: TopicHit[];
+  claim: ClaimHit | null;
+  claimCandidates: { id: string; score: number }[];
+  /** A refutation is about a claim but is not a rumour. */
+  stance: 'refutes' | 'spreads' | null;
+  rumourScore: number;
+  flagged: boolean;
+  reasons: string[];
+}
+
+/** What a classifier needs of an item: the source's language is only a hint. */
+export interface ClassifyInput {
+  title: string;
+  text: string;
+  author?: string | null;
+  source: string;
+  langHint?: string;
+}
+
+export interface Classifier {
+  classify(input: ClassifyInput): Classification;
+}

@@ -34,3 +34,7 @@ export function openDb(file: string): Db {
   }
   return db;
 }
+
+/** A transaction handle; the store's write functions take either it or the database. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Writer = Db | Tx;

@@ -21,6 +21,15 @@ export interface RawItem {
   /** Language the source states (ISO 639-1): a hint for detection, not the answer. */
   langHint?: string;
   engagement?: Engagement;
+  /** Where the post sits in a conversation, as the platform identifies it (ids within the source). */
+  thread?: ThreadRefs;
+}
+
+export interface ThreadRefs {
+  conversationId?: string;
+  repliedTo?: string;
+  quoted?: string;
+  reposted?: string;
 }
 
 export interface SourceState {

@@ -1,0 +1,94 @@
+/**
+ * One fetch's items through normalise → dedupe → classify → store, in a single transaction so
+ * that a crash or a shutdown never leaves half an item (or an item without its alert) behind.
+ */
+import type { Classification, Classifier } from '../../rules/types.ts';
+import type { Db, Writer } from '../../storage/db.ts';
+import type { ItemStore } from '../../storage/items.ts';
+import type { RawItem } from '../sources/types.ts';
+import { findExisting } from './dedupe.ts';
+import { normalise, type NormalItem } from './normalise.ts';
+
+export interface StoredItem {
+  id: number;
+  sourceId: string;
+  item: NormalItem;
+  verdict: Classification;
+  at: number;
+}
+
+/** Runs inside the ingest transaction for each new item: queue its alert, attach it to a story. */
+export type NewItemHook = (tx: Writer, stored: StoredItem) => void;
+
+export interface IngestDeps {
+  db: Db;
+  store: ItemStore;
+  classifier: Classifier;
+  hooks?: NewItemHook[];
+}
+
+export interface IngestSummary {
+  fetched: number;
+  new: number;
+  /** Already delivered by another source (same URL or wording): a second sighting. */
+  duplicates: number;
+  /** Already delivered by this same source. */
+  seen: number;
+  byLang: Record<string, number>;
+  byTopic: Record<string, number>;
+  flagged: number;
+}
+
+export function emptySummary(): IngestSummary {
+  return { fetched: 0, new: 0, duplicates: 0, seen: 0, byLang: {}, byTopic: {}, flagged: 0 };
+}
+
+export function ingest(deps: IngestDeps, sourceId: string, raws: RawItem[], now: number): IngestSummary {
+  const summary = emptySummary();
+  summary.fetched = raws.length;
+  const normal = raws.map(normalise);
+  const { db, store, classifier } = deps;
+  db.transaction((tx) => {
+    for (const item of normal) {
+      const existing = findExisting(store, sourceId, item);
+      if (existing) {
+        summary[existing.kind === 'seen' ? 'seen' : 'duplicates']++;
+        if (existing.kind === 'duplicate') store.addSighting(tx, sourceId, item.externalId, existing.itemId, now);
+        if (item.engagement) store.addEngagement(tx, existing.itemId, now, item.engagement);
+        continue;
+      }
+      const verdict = classifier.classify({ title: item.title, text: item.text, author: item.author, source: sourceId, langHint: item.langHint });
+      const id = store.insertItem(tx, {
+        sourceId,
+        externalId: item.externalId,
+        url: item.url,
+        canonicalUrl: item.canonicalUrl,
+        title: item.title,
+        text: item.text,
+        author: item.author,
+        publishedAt: item.publishedAt,
+        fetchedAt: now,
+        lang: verdict.lang,
+        contentHash: item.contentHash,
+        rumourScore: verdict.rumourScore,
+        flagged: verdict.flagged,
+        flagReasons: verdict.reasons.length ? JSON.stringify(verdict.reasons) : null,
+        claimId: verdict.claim?.id ?? null,
+        claimScore: verdict.claim?.score ?? null,
+      });
+      store.addSighting(tx, sourceId, item.externalId, id, now);
+      store.addMatches(tx, [
+        ...verdict.topics.map((t) => ({ itemId: id, kind: 'topic' as const, ruleId: t.ruleId, score: t.score })),
+        ...(verdict.claim ? [{ itemId: id, kind: 'claim' as const, ruleId: verdict.claim.id, score: verdict.claim.score }] : []),
+        ...verdict.claimCandidates.map((c) => ({ itemId: id, kind: 'claim_candidate' as const, ruleId: c.id, score: c.score })),
+      ]);
+      if (item.engagement) store.addEngagement(tx, id, now, item.engagement);
+      for (const hook of deps.hooks ?? []) hook(tx, { id, sourceId, item, verdict, at: now });
+      summary.new++;
+      summary.byLang[verdict.lang] = (summary.byLang[verdict.lang] ?? 0) + 1;
+      for (const t of verdict.topics) summary.byTopic[t.ruleId] = (summary.byTopic[t.ruleId] ?? 0) + 1;
+      if (verdict.flagged) summary.flagged++;
+    }
+  });
+  return summary;
+}

@@ -1,0 +1,271 @@
+/**
+ * Groups items that tell the same story. Each item joins at most one story, decided once when it
+ * arrives (stories never merge afterwards, so an item's story id is stable for the digest):
+ *   1. near-duplicate (repost, syndicated copy, light edit): MinHash similarity of character
+ *      shingles ≥ `nearDuplicate` with a member of a story seen within `duplicateWindowMs`;
+ *   2. same topic: TF-IDF cosine of stemmed terms against the story's term profile ≥ `sameTopic`,
+ *      for stories seen within `topicWindowMs` and in the same language;
+ *   3. otherwise a new story.
+ *
+ *   const g = new StoryGrouper({ watchNames: ['ottawa police', 'spo'] });
+ *   const { storyId, created, via } = g.add({ id, at, text: `${title}\n${text}`, lang, source });
+ *   g.story(storyId) → { id, representativeId, size, firstSeen, lastSeen, sources, langs, signature }
+ *
+ * Restart: `restore(storedStories, itemsOfTheLastDays)` re-indexes the stories from their stored
+ * `signature` and rebuilds the word statistics from the items, so new items keep joining them.
+ */
+import type { Lang } from '../text.ts';
+import { decodeSignature, encodeSignature, LshIndex, minhash, similarity } from './minhash.ts';
+import { contentTerms, watchTerms } from './terms.ts';
+import { cosine, countTerms, RollingDocFreq, weigh, type TermCounts } from './tfidf.ts';
+
+export interface StoryItem {
+  id: number;
+  /** Epoch ms (publication time, or fetch time when unknown). */
+  at: number;
+  /** Title and body together. */
+  text: string;
+  lang: Lang | 'und';
+  source: string;
+}
+
+/** What must be stored to let later items join a story after a restart. */
+export interface StorySignature {
+  /** Base64 MinHash signatures of a few distinct members (the representative first). */
+  minhashes: string[];
+  /** Summed stemmed-term counts of the members, the strongest ones only. */
+  terms: Record<string, number>;
+}
+
+export interface Story {
+  id: number;
+  /** The first item of the story: usually the original report the others repeat. */
+  representativeId: number;
+  size: number;
+  firstSeen: number;
+  lastSeen: number;
+  sources: string[];
+  langs: string[];
+  signature: StorySignature;
+}
+
+export interface Assignment {
+  storyId: number;
+  created: boolean;
+  via: 'new' | 'near-duplicate' | 'same-topic';
+  /** Similarity to the story that was joined (1 for a new story). */
+  similarity: number;
+}
+
+export interface GrouperOptions {
+  nearDuplicate: number;
+  sameTopic: number;
+  duplicateWindowMs: number;
+  topicWindowMs: number;
+  /** The institution's own names: shared by most items, so they must not make items alike. */
+  watchNames: readonly string[];
+  watchWeight: number;
+  /** Items with fewer content terms are too short to judge a topic; only near-duplicates join. */
+  minTopicTerms: number;
+  /** First id handed to a new story (after a restore it follows the largest stored id). */
+  firstId: number;
+}
+
+export const defaultGrouperOptions: GrouperOptions = {
+  nearDuplicate: 0.55,
+  sameTopic: 0.3,
+  duplicateWindowMs: 72 * 3600_000,
+  topicWindowMs: 12 * 3600_000,
+  watchNames: [],
+  watchWeight: 0.2,
+  minTopicTerms: 4,
+  firstId: 1,
+};
+
+const MAX_SIGNATURES = 8;
+const MAX_TERMS = 60;
+// A term in more than this share of recent items is no evidence of a shared topic by itself
+// (judged only once there are enough items for shares to mean something).
+const COMMON_SHARE = 0.1;
+const COMMON_MIN_DOCS = 50;
+
+interface StoryState extends Omit<Story, 'signature' | 'sources' | 'langs'> {
+  sources: Set<string>;
+  langs: Set<string>;
+  sigs: Uint32Array[];
+  terms: TermCounts;
+  topicLang: string;
+}
+
+export class StoryGrouper {
+  private readonly opts: GrouperOptions;
+  private readonly watch: Set<string>;
+  private readonly live = new Map<number, StoryState>();
+  private readonly lsh = new LshIndex<number>();
+  private readonly byTerm = new Map<string, Set<number>>();
+  private readonly df: RollingDocFreq;
+  private nextId: number;
+
+  constructor(options: Partial<GrouperOptions> = {}) {
+    this.opts = { ...defaultGrouperOptions, ...options };
+    this.watch = watchTerms(this.opts.watchNames);
+    this.df = new RollingDocFreq(Math.max(this.opts.duplicateWindowMs, this.opts.topicWindowMs));
+    this.nextId = this.opts.firstId;
+  }
+
+  add(item: StoryItem): Assignment {
+    this.expire(item.at);
+    const terms = contentTerms(item.text, item.lang);
+    this.df.add(item.at, terms);
+    const sig = minhash(item.text);
+    const counts = countTerms(terms);
+
+    const dup = this.nearestDuplicate(sig, item.at);
+    if (dup && dup.sim >= this.opts.nearDuplicate) {
+      this.join(dup.story, item, sig, counts);
+      return { storyId: dup.story.id, created: false, via: 'near-duplicate', similarity: dup.sim };
+    }
+    if (terms.length >= this.opts.minTopicTerms) {
+      const topic = this.nearestTopic(counts, item);
+      if (topic && topic.sim >= this.opts.sameTopic) {
+        this.join(topic.story, item, sig, counts);
+        return { storyId: topic.story.id, created: false, via: 'same-topic', similarity: topic.sim };
+      }
+    }
+    const story: StoryState = {
+      id: this.nextId++,
+      representativeId: item.id,
+      size: 0,
+      firstSeen: item.at,
+      lastSeen: item.at,
+      sources: new Set(),
+      langs: new Set(),
+      sigs: [],
+      terms: new Map(),
+      topicLang: item.lang,
+    };
+    this.live.set(story.id, story);
+    this.join(story, item, sig, counts);
+    return { storyId: story.id, created: true, via: 'new', similarity: 1 };
+  }
+
+  story(id: number): Story | undefined {
+    const s = this.live.get(id);
+    return s && toStory(s);
+  }
+
+  /** Stories still open to new items. */
+  stories(): Story[] {
+    return [...this.live.values()].map(toStory);
+  }
+
+  /** Reloads stored stories and the recent items' word statistics after a restart. */
+  restore(stories: Iterable<Story>, recentItems: Iterable<Pick<StoryItem, 'at' | 'text' | 'lang'>>): void {
+    for (const it of [...recentItems].sort((a, b) => a.at - b.at)) this.df.add(it.at, contentTerms(it.text, it.lang));
+    for (const s of stories) {
+      const state: StoryState = {
+        ...s,
+        sources: new Set(s.sources),
+        langs: new Set(s.langs),
+        sigs: s.signature.minhashes.map(decodeSignature),
+        terms: new Map(Object.entries(s.signature.terms)),
+        topicLang: s.langs[0] ?? 'und',
+      };
+      this.live.set(s.id, state);
+      for (const sig of state.sigs) this.lsh.add(sig, s.id);
+      for (const t of state.terms.keys()) this.indexTerm(t, s.id);
+      this.nextId = Math.max(this.nextId, s.id + 1);
+    }
+  }
+
+  private nearestDuplicate(sig: Uint32Array, now: number): { story: StoryState; sim: number } | undefined {
+    let best: { story: StoryState; sim: number } | undefined;
+    for (const id of this.lsh.candidates(sig)) {
+      const story = this.live.get(id);
+      if (!story || now - story.lastSeen > this.opts.duplicateWindowMs) continue;
+      for (const s of story.sigs) {
+        const sim = similarity(sig, s);
+        if (!best || sim > best.sim) best = { story, sim };
+      }
+    }
+    return best;
+  }
+
+  private nearestTopic(counts: TermCounts, item: StoryItem): { story: StoryState; sim: number } | undefined {
+    const candidates = new Set<number>();
+    for (const t of counts.keys()) {
+      if (this.watch.has(t) || (this.df.docs >= COMMON_MIN_DOCS && this.df.share(t) > COMMON_SHARE)) continue;
+      for (const id of this.byTerm.get(t) ?? []) candidates.add(id);
+    }
+    const vec = weigh(counts, this.df, this.watch, this.opts.watchWeight);
+    let best: { story: StoryState; sim: number } | undefined;
+    for (const id of candidates) {
+      const story = this.live.get(id);
+      if (!story || item.at - story.lastSeen > this.opts.topicWindowMs) continue;
+      // Stems of different languages do not compare; a bilingual story forms through duplicates of tags and names only.
+      if (story.topicLang !== item.lang) continue;
+      const sim = cosine(vec, weigh(story.terms, this.df, this.watch, this.opts.watchWeight));
+      if (!best || sim > best.sim) best = { story, sim };
+    }
+    return best;
+  }
+
+  private join(story: StoryState, item: StoryItem, sig: Uint32Array, counts: TermCounts): void {
+    story.size++;
+    story.firstSeen = Math.min(story.firstSeen, item.at);
+    story.lastSeen = Math.max(story.lastSeen, item.at);
+    story.sources.add(item.source);
+    if (item.lang !== 'und') story.langs.add(item.lang);
+    // Keep signatures that add something: an exact repost would only repeat the first one.
+    if (story.sigs.length < MAX_SIGNATURES && !story.sigs.some((s) => similarity(s, sig) > 0.9)) {
+      story.sigs.push(sig);
+      this.lsh.add(sig, story.id);
+    }
+    for (const [t, n] of counts) story.terms.set(t, (story.terms.get(t) ?? 0) + n);
+    if (story.terms.size > MAX_TERMS * 2) trimTerms(story.terms);
+    for (const t of story.terms.keys()) this.indexTerm(t, story.id);
+  }
+
+  private indexTerm(term: string, id: number): void {
+    let set = this.byTerm.get(term);
+    if (!set) this.byTerm.set(term, (set = new Set()));
+    set.add(id);
+  }
+
+  private expire(now: number): void {
+    this.df.expire(now);
+    const horizon = Math.max(this.opts.duplicateWindowMs, this.opts.topicWindowMs);
+    for (const story of this.live.values()) {
+      if (now - story.lastSeen <= horizon) continue;
+      this.live.delete(story.id);
+      for (const sig of story.sigs) this.lsh.remove(sig, story.id);
+      for (const t of story.terms.keys()) {
+        const set = this.byTerm.get(t);
+        set?.delete(story.id);
+        if (set && !set.size) this.byTerm.delete(t);
+      }
+    }
+  }
+}
+
+function trimTerms(terms: TermCounts): void {
+  const keep = [...terms].sort((a, b) => b[1] - a[1]).slice(0, MAX_TERMS);
+  terms.clear();
+  for (const [t, n] of keep) terms.set(t, n);
+}
+
+function toStory(s: StoryState): Story {
+  return {
+    id: s.id,
+    representativeId: s.representativeId,
+    size: s.size,
+    firstSeen: s.firstSeen,
+    lastSeen: s.lastSeen,
+    sources: [...s.sources].sort(),
+    langs: [...s.langs].sort(),
+    signature: {
+      minhashes: s.sigs.map(encodeSignature),
+      terms: Object.fromEntries([...s.terms].sort((a, b) => b[1] - a[1]).slice(0, MAX_TERMS)),
+    },
+  };
+}
