@@ -11,8 +11,20 @@ import { z } from 'zod';
 const cron = z.string().refine((s) => validateCron(s), { message: 'not a valid cron expression' });
 const email = z.string().regex(/^[^\s@<>,;]+@[^\s@<>,;]+$/, 'an email address');
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
-const duration = z.string().refine((s) => parseDuration(s) !== null, { message: 'a duration such as 90m, 6h, 2d or 1w' });
+const duration = z.string().refine((s) => parseDuration(s) !== null, { message: 'a duration such as 30s, 90m, 6h, 2d or 1w' });
 const digestLang = z.enum(['en', 'fr']);
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM');
+const severityLevel = z.enum(['low', 'medium', 'high', 'critical']);
+
+/** Where an alert goes: the language of its template, and hours when only urgent alerts go out. */
+const alertRoute = {
+  to: z.array(email).min(1),
+  lang: z.enum(['en', 'fr']).default('en'),
+  /** In the config's time zone; may span midnight (22:00 to 07:00). */
+  quiet_hours: z.strictObject({ start: timeOfDay, end: timeOfDay }).optional(),
+  /** Alerts at or above this severity go out even in quiet hours. */
+  override: severityLevel.default('critical'),
+};
 
 const rssSource = z.strictObject({
   id: z.string().min(1),
@@ -63,6 +75,12 @@ export const configSchema = z.strictObject({
   languages: z.array(z.enum(['en', 'fr'])).min(1).default(['en', 'fr']),
   rules: z.string().default('./rules'),
   claims: z.string().optional(),
+  rumour: z
+    .strictObject({
+      /** A post scoring at least this on an alert rule is flagged even without a known claim. */
+      threshold: z.number().min(0).max(1).default(0.6),
+    })
+    .prefault({}),
   sources: z.array(sourceSchema).default([]),
   smtp: z
     .strictObject({
@@ -91,6 +109,27 @@ export const configSchema = z.strictObject({
       top_items: z.number().int().min(1).max(50).default(5),
     })
     .default({ schedule: '0 7 * * *', to: [], since: '24h', lang: 'en', teams: [], failing_after: '2h', top_items: 5 }),
+  alerts: z
+    .strictObject({
+      /** The default route: every flagged item goes there unless a team route takes it. */
+      to: z.array(email).default([]),
+      lang: alertRoute.lang,
+      quiet_hours: alertRoute.quiet_hours,
+      override: alertRoute.override,
+      /** `match` patterns are `claim:<id>`, `rule:<id>` or `burst:<key>`, with `*` as a wildcard. */
+      teams: z.array(z.strictObject({ id: z.string().min(1), match: z.array(z.string().min(1)).min(1), ...alertRoute })).default([]),
+      /** Items arriving after an alert went out are collected this long into one follow-up. */
+      window: duration.default('10m'),
+      /** A group ends after this long without a new item; the next item starts a new alert. */
+      cooldown: duration.default('1h'),
+      retry_base: duration.default('30s'),
+      retry_max: duration.default('30m'),
+      /** An alert still failing after this long is marked dead and reported to `admin`. */
+      give_up_after: duration.default('24h'),
+      /** How often the running daemon checks the outbox between cycles. */
+      every: duration.default('15s'),
+    })
+    .prefault({}),
   backoff: z
     .strictObject({
       base_s: z.number().positive().default(60),
@@ -155,14 +194,14 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return issue.message.replace(/^Invalid input: /, '');
 }
 
-const durationUnits: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+const durationUnits: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 
-/** `90m`, `6h`, `2d`, `1w` (also combined, `1d12h`) in milliseconds; null when not a duration. */
+/** `30s`, `90m`, `6h`, `2d`, `1w` (also combined, `1d12h`) in milliseconds; null when not a duration. */
 export function parseDuration(s: string): number | null {
   const text = s.trim();
-  if (!/^(\d+[mhdw])+$/.test(text)) return null;
+  if (!/^(\d+[smhdw])+$/.test(text)) return null;
   let ms = 0;
-  for (const [, n, unit] of text.matchAll(/(\d+)([mhdw])/g)) ms += Number(n) * durationUnits[unit];
+  for (const [, n, unit] of text.matchAll(/(\d+)([smhdw])/g)) ms += Number(n) * durationUnits[unit];
   return ms > 0 ? ms : null;
 }
 

@@ -111,3 +111,32 @@ export function stem(term: string, lang: Lang): string {
   }
   return s;
 }
+
+const PLAIN_WORD = /^[a-z]+$/;
+
+/**
+ * The singular and plural forms a folded word may take in English or French, found by spelling
+ * alone: `officer` → `officers`, `arrestation` → `arrestations`, `journal` → `journaux`,
+ * `policy` → `policies`. A plural of five letters or more also gives its singular, so `officers`
+ * finds `officer`; shorter words are not cut, which would turn `news` into `new`.
+ */
+export function pluralForms(term: string): string[] {
+  if (!PLAIN_WORD.test(term)) return [term];
+  const out = new Set([term, `${term}s`]);
+  if (/(?:s|x|z|ch|sh)$/.test(term)) out.add(`${term}es`);
+  if (/[^aeiou]y$/.test(term)) out.add(`${term.slice(0, -1)}ies`);
+  if (/(?:au|eu)$/.test(term)) out.add(`${term}x`);
+  if (/al$/.test(term)) out.add(`${term.slice(0, -2)}aux`);
+  if (/ail$/.test(term)) out.add(`${term.slice(0, -3)}aux`);
+  if (term.length >= 5) {
+    if (/[^aeiou]ies$/.test(term)) out.add(`${term.slice(0, -3)}y`);
+    if (/(?:s|x|z|ch|sh)es$/.test(term)) out.add(term.slice(0, -2));
+    if (/[^siu]s$/.test(term)) out.add(term.slice(0, -1));
+    if (/(?:au|eu)x$/.test(term)) out.add(term.slice(0, -1));
+    if (/aux$/.test(term)) {
+      out.add(`${term.slice(0, -3)}al`);
+      out.add(`${term.slice(0, -3)}ail`);
+    }
+  }
+  return [...out];
+}

@@ -16,7 +16,7 @@ import { detectCues, type Cue } from './cues.ts';
 
 const require = createRequire(import.meta.url);
 // Deep import: the package root pulls in database drivers and prints to stdout.
-const BayesClassifier = require('natural/lib/natural/classifiers/bayes_classifier') as new () => NaturalBayes;
+const BayesClassifier = require('natural/lib/natural/classifiers/bayes_classifier') as new (stemmer?: unknown, smoothing?: number) => NaturalBayes;
 
 interface NaturalBayes {
   features: Record<string, number>;
@@ -61,6 +61,8 @@ const NOT = 'not';
  */
 const WORD_BOUND = 4;
 const WORD_SCALE = 0.6;
+/** Additive smoothing: with a small seed set, a word seen once in one class is weak evidence. */
+const SMOOTHING = 2;
 /** Most posts are not rumours; a post with no evidence either way scores low. */
 const BIAS = -1.2;
 
@@ -81,7 +83,7 @@ export function trainRumourModel(examples: readonly Example[]): RumourModel {
   let prior = 0;
   const labels = new Set(examples.map((e) => e.rumour));
   if (labels.size === 2) {
-    const bayes = new BayesClassifier();
+    const bayes = new BayesClassifier(undefined, SMOOTHING);
     for (const e of examples) bayes.addDocument(features('', e.text, e.lang ?? 'und'), e.rumour ? RUMOUR : NOT);
     bayes.train();
     const { classFeatures, classTotals, smoothing } = bayes.classifier;

@@ -1,3 +1,59 @@
+CREATE TABLE `alert_group_items` (
+	`group_id` integer NOT NULL,
+	`item_id` integer NOT NULL,
+	`at` integer NOT NULL,
+	`reasons` text DEFAULT '[]' NOT NULL,
+	PRIMARY KEY(`group_id`, `item_id`)
+);
+--> statement-breakpoint
+CREATE TABLE `alert_groups` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`key` text NOT NULL,
+	`kind` text NOT NULL,
+	`ref` text NOT NULL,
+	`window_start` integer NOT NULL,
+	`last_at` integer NOT NULL,
+	`count` integer NOT NULL,
+	`first_item_id` integer NOT NULL,
+	`severity` text NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `alert_groups_key_start` ON `alert_groups` (`key`,`window_start`);--> statement-breakpoint
+CREATE TABLE `outbox` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`group_id` integer NOT NULL,
+	`route` text NOT NULL,
+	`seq` integer NOT NULL,
+	`message_id` text NOT NULL,
+	`in_reply_to` text,
+	`status` text DEFAULT 'pending' NOT NULL,
+	`severity` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`due_at` integer NOT NULL,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`next_attempt_at` integer,
+	`failing_since` integer,
+	`last_error` text,
+	`sending_until` integer,
+	`sent_at` integer,
+	`smtp_message_id` text,
+	`smtp_response` text,
+	`recipients` text,
+	`subject` text,
+	`dead_at` integer
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `outbox_group_route_seq` ON `outbox` (`group_id`,`route`,`seq`);--> statement-breakpoint
+CREATE UNIQUE INDEX `outbox_message_id` ON `outbox` (`message_id`);--> statement-breakpoint
+CREATE INDEX `outbox_status_due` ON `outbox` (`status`,`due_at`);--> statement-breakpoint
+CREATE INDEX `outbox_dead_at` ON `outbox` (`dead_at`);--> statement-breakpoint
+CREATE INDEX `outbox_sent_at` ON `outbox` (`sent_at`);--> statement-breakpoint
+CREATE TABLE `outbox_items` (
+	`outbox_id` integer NOT NULL,
+	`item_id` integer NOT NULL,
+	PRIMARY KEY(`outbox_id`, `item_id`)
+);
+--> statement-breakpoint
 CREATE TABLE `digests` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`sent_at` integer NOT NULL,
@@ -59,6 +115,16 @@ CREATE TABLE `sightings` (
 );
 --> statement-breakpoint
 CREATE INDEX `sightings_item` ON `sightings` (`item_id`);--> statement-breakpoint
+CREATE TABLE `labels` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`item_id` integer NOT NULL,
+	`kind` text NOT NULL,
+	`value` text NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `labels_item_kind` ON `labels` (`item_id`,`kind`);--> statement-breakpoint
+CREATE INDEX `labels_kind` ON `labels` (`kind`);--> statement-breakpoint
 CREATE TABLE `sources` (
 	`id` text PRIMARY KEY NOT NULL,
 	`type` text NOT NULL,

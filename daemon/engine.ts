@@ -1,0 +1,94 @@
+/**
+ * Everything a cycle needs, built once: the database, the matchers, the sources. The daemon, the
+ * demo and `run --once` share it, so they cannot drift apart.
+ */
+import { ConfigError, type Config } from './config.ts';
+import type { Logger } from './log.ts';
+import { loadMatchers, type Matchers } from './matchers.ts';
+import { openDb, type Db } from '../storage/db.ts';
+import { itemStore } from '../storage/items.ts';
+import { createSource } from './sources/index.ts';
+import type { Source } from './sources/types.ts';
+import { emptySummary, type IngestDeps, type IngestSummary, type NewItemHook } from './pipeline/ingest.ts';
+import { runSource, type Backoff, type SourceOutcome } from './pipeline/run-source.ts';
+
+export interface CycleSummary extends IngestSummary {
+  sources: SourceOutcome[];
+  durationMs: number;
+}
+
+export interface Engine {
+  config: Config;
+  db: Db;
+  sources: Source[];
+  matchers: Matchers;
+  /** Swaps in newly loaded matchers (a rules folder that changed and validated). */
+  setMatchers(m: Matchers): void;
+  runSource(source: Source, opts?: { force?: boolean; signal?: AbortSignal }): Promise<SourceOutcome>;
+  runCycle(opts?: { force?: boolean; signal?: AbortSignal; only?: string[] }): Promise<CycleSummary>;
+  close(): void;
+}
+
+/** How many sources are fetched at once: enough to hide network latency, few enough to be polite. */
+const CONCURRENCY = 6;
+
+export function createEngine(config: Config, log: Logger, opts: { hooks?: NewItemHook[] } = {}): Engine {
+  const db = openDb(config.database);
+  let matchers = loadMatchers(config, db);
+  if (!matchers.ok) {
+    db.$client.close();
+    throw new ConfigError(matchers.errors);
+  }
+  const store = itemStore(db);
+  const sources = config.sources.map((s) => createSource(s));
+  const backoff: Backoff = { baseMs: config.backoff.base_s * 1000, maxMs: config.backoff.max_s * 1000 };
+  const deps = (): IngestDeps => ({ db, store, classifier: matchers.classifier, hooks: opts.hooks });
+
+  const engine: Engine = {
+    config,
+    db,
+    sources,
+    get matchers() {
+      return matchers;
+    },
+    setMatchers(m) {
+      matchers = m;
+    },
+    runSource(source, runOpts = {}) {
+      return runSource(deps(), source, backoff, log, runOpts);
+    },
+    async runCycle(runOpts = {}) {
+      const started = Date.now();
+      const todo = sources.filter((s) => !runOpts.only || runOpts.only.includes(s.id));
+      const outcomes: SourceOutcome[] = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < todo.length) {
+          const source = todo[next++];
+          outcomes.push(await engine.runSource(source, runOpts));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, todo.length) }, worker));
+      outcomes.sort((a, b) => a.sourceId.localeCompare(b.sourceId));
+      return { ...mergeSummaries(outcomes), sources: outcomes, durationMs: Date.now() - started };
+    },
+    close() {
+      db.$client.close();
+    },
+  };
+  return engine;
+}
+
+function mergeSummaries(list: IngestSummary[]): IngestSummary {
+  const total = emptySummary();
+  for (const s of list) {
+    total.fetched += s.fetched;
+    total.new += s.new;
+    total.duplicates += s.duplicates;
+    total.seen += s.seen;
+    total.flagged += s.flagged;
+    for (const [k, v] of Object.entries(s.byLang)) total.byLang[k] = (total.byLang[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(s.byTopic)) total.byTopic[k] = (total.byTopic[k] ?? 0) + v;
+  }
+  return total;
+}

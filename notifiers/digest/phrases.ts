@@ -1,0 +1,92 @@
+/**
+ * The sentences of the digest as plain text. Both renderers build from these, so the HTML and
+ * the text part cannot drift apart; the HTML renderer escapes them like any other text.
+ */
+import type { BlindSpot, ClaimSummary, Count, DigestData, DigestItem, EmergingIssue, Label, TopicSummary } from './build.ts';
+import { oneLine } from './build.ts';
+import type { Formatter } from './i18n.ts';
+
+const DAY = 86_400_000;
+
+export function subject(data: DigestData, fmt: Formatter): string {
+  const t = fmt.t;
+  return oneLine(t.subject(fmt.dayOf(data.until), fmt.count(data.totals.items, t.items), data.flagged.count, data.blindSpots.length), 250);
+}
+
+export function periodLine(data: DigestData, fmt: Formatter): string {
+  return fmt.t.period(fmt.dateTimeOf(data.since), fmt.dateTimeOf(data.until), data.timezone);
+}
+
+export function overviewLine(data: DigestData, fmt: Formatter): string {
+  return fmt.t.overview(fmt.count(data.totals.items, fmt.t.items), fmt.change(data.totals.items, data.totals.previous));
+}
+
+/** `English 12, French 5`. */
+export function languageCounts(counts: Count[], fmt: Formatter): string {
+  return counts.map((c) => `${fmt.language(c.key)} ${fmt.number(c.count)}`).join(', ');
+}
+
+export function sourceCounts(counts: Count[], fmt: Formatter): string {
+  return counts.map((c) => `${c.key} ${fmt.number(c.count)}`).join(', ');
+}
+
+export function blindSpotDetails(b: BlindSpot, fmt: Formatter, now: number): string {
+  const t = fmt.t;
+  const parts = [t.failingFor(fmt.duration(now - b.failingSince), b.consecutiveFailures)];
+  parts.push(b.lastSuccessAt === null ? t.neverSucceeded : t.lastSuccess(fmt.dateTimeOf(b.lastSuccessAt)));
+  if (b.lastError) parts.push(`${t.lastError}: ${b.lastError}`);
+  return parts.join('; ');
+}
+
+/** `source · time · language · also in 2 other sources`. */
+export function itemMeta(item: DigestItem, fmt: Formatter): string {
+  const parts = [item.sourceId, fmt.dateTimeOf(item.at), fmt.language(item.lang)];
+  if (item.otherSources > 0) parts.push(fmt.t.otherSources(item.otherSources));
+  return parts.join(' · ');
+}
+
+export function reasonsLine(item: DigestItem, fmt: Formatter): string | null {
+  return item.flagReasons.length ? `${fmt.t.why}: ${item.flagReasons.join('; ')}` : null;
+}
+
+export function flaggedLine(data: DigestData, fmt: Formatter): string {
+  return fmt.t.flaggedCount(fmt.number(data.flagged.count), fmt.change(data.flagged.count, data.flagged.previous));
+}
+
+/** The claim in the reader's language, else in the other one, else its id. */
+export function claimTitle(c: ClaimSummary, fmt: Formatter): string {
+  const text = c.text[fmt.lang] || c.text[fmt.lang === 'en' ? 'fr' : 'en'] || c.id;
+  const status = c.status ? ` [${fmt.t.claimStatus[c.status] ?? c.status}]` : '';
+  return `${text}${status}`;
+}
+
+export function claimLine(c: ClaimSummary, fmt: Formatter): string {
+  return fmt.t.claimSeen(fmt.count(c.count, fmt.t.items), fmt.number(c.previous), fmt.t.trend[c.trend]);
+}
+
+export function label(l: Label, fmt: Formatter): string {
+  return l[fmt.lang] || l.en;
+}
+
+export function emergingLine(e: EmergingIssue, fmt: Formatter): string {
+  return fmt.t.emergingLine(fmt.count(e.count, fmt.t.items), fmt.dateTimeOf(e.startedAt), fmt.number(e.baseline));
+}
+
+/** `12 items · +3 (+33 %) vs previous day · 7-day average 9 per day`. */
+export function topicStats(topic: TopicSummary, data: DigestData, fmt: Formatter): string {
+  const t = fmt.t;
+  const versus = data.until - data.since === DAY ? t.vsPreviousDay : t.vsPreviousPeriod;
+  return [
+    fmt.count(topic.count, t.items),
+    `${fmt.change(topic.count, topic.previous)} ${versus}`,
+    `${t.average7} ${fmt.number(topic.average7)} ${t.perDay}`,
+  ].join(' · ');
+}
+
+export function budgetLine(b: { used: number; budget: number }, fmt: Formatter): string {
+  return fmt.t.budgetUse(fmt.number(b.used), fmt.number(b.budget), fmt.percent(b.used / b.budget));
+}
+
+export function quietLine(quiet: Label[], fmt: Formatter): string {
+  return `${fmt.t.quiet}: ${quiet.map((l) => label(l, fmt)).join(', ')}`;
+}

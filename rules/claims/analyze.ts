@@ -1,0 +1,110 @@
+/**
+ * Turns a text into the language-neutral features the claim matcher compares: concepts (lexicon
+ * groups, or a truncated stem for words the lexicon does not know), the numbers it states and the
+ * places it names.
+ */
+import { fold, isStopWord, stem, tokenize, type Lang } from '../text.ts';
+import { WHOLE_CITY, type Lexicon } from './lexicon.ts';
+
+export type NumberKind = 'money' | 'time' | 'plain';
+
+export interface Analysis {
+  /** Concept id → the word of the text that produced it (for explanations). */
+  concepts: Map<string, string>;
+  /** Number values by kind; times are also given modulo 12 so "10 p.m." agrees with "22 h". */
+  numbers: Record<NumberKind, Set<number>>;
+  /** Specific places (not the city as a whole). */
+  places: Set<string>;
+}
+
+// Words the lexicon does not know are compared by their stem cut to six letters: the English and
+// French Porter stems of cognates (confirmed/confirmé, distributed/distribués, municipal/municipales)
+// agree on their first letters far more often than on their endings.
+const STEM_PREFIX = 6;
+
+const NUMBER = /(\$\s?)?\b(\d{1,3}(?:[,\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)\s?(\$|dollars?\b|bucks\b|piasses?\b|p\.?\s?m\b\.?|a\.?\s?m\b\.?|h\b|hrs?\b)?/g;
+const MONEY_WORDS = new Set(['dollar', 'dollars', 'bucks', 'piasse', 'piasses', 'balles']);
+
+export function analyze(text: string, lang: Lang | 'und', lexicon: Lexicon): Analysis {
+  const langs: readonly Lang[] = lang === 'und' ? ['en', 'fr'] : [lang];
+  const terms = tokenize(text)
+    .map((t) => t.term)
+    .filter((t) => t[0] !== '@')
+    .map((t) => (t[0] === '#' ? t.slice(1) : t));
+  const concepts = new Map<string, string>();
+  const numbers: Analysis['numbers'] = { money: new Set(), time: new Set(), plain: new Set() };
+  const places = new Set<string>();
+  const emit = (list: readonly string[], surface: string) => {
+    for (const c of list) {
+      if (!concepts.has(c)) concepts.set(c, surface);
+      if (lexicon.isPlace(c) && c !== WHOLE_CITY) places.add(c);
+    }
+  };
+
+  for (let i = 0; i < terms.length; ) {
+    let used = 0;
+    for (let n = Math.min(lexicon.maxPhrase, terms.length - i); n >= 2 && !used; n--) {
+      const hit = lexicon.phrase(terms, i, n, langs);
+      if (hit) {
+        emit(hit, terms.slice(i, i + n).join(' '));
+        used = n;
+      }
+    }
+    if (used) {
+      i += used;
+      continue;
+    }
+    const term = terms[i];
+    i++;
+    if (/^\d/.test(term) || lexicon.numberWord(term) !== undefined) continue;
+    if (term.length < 2 || langs.some((l) => isStopWord(term, l))) continue;
+    const hit = lexicon.single(term, langs);
+    if (hit) emit(hit, term);
+    else emit([`w:${stem(term, langs[0]).slice(0, STEM_PREFIX)}`], term);
+  }
+
+  readDigits(fold(text), numbers);
+  readNumberWords(terms, lexicon, numbers);
+  for (const kind of ['money', 'time', 'plain'] as const) {
+    for (const v of numbers[kind]) if (!concepts.has(`n:${v}`)) concepts.set(`n:${v}`, String(v));
+  }
+  return { concepts, numbers, places };
+}
+
+function readDigits(text: string, out: Analysis['numbers']): void {
+  for (const m of text.matchAll(NUMBER)) {
+    const value = Number(m[2].replace(/[,\u00a0\u202f](?=\d{3}\b)/g, '').replace(',', '.'));
+    if (!Number.isFinite(value)) continue;
+    const unit = (m[3] ?? '').replace(/[.\s]/g, '');
+    if (m[1] || unit === '$' || MONEY_WORDS.has(unit)) out.money.add(value);
+    else if (unit === 'pm' && value <= 12) out.time.add(value).add(value === 12 ? 12 : value + 12);
+    else if (unit === 'am' && value <= 12) out.time.add(value);
+    else if ((unit === 'h' || unit === 'hr' || unit === 'hrs') && value <= 24) {
+      out.time.add(value);
+      if (value > 12) out.time.add(value - 12);
+    } else out.plain.add(value);
+  }
+}
+
+/** "five hundred bucks", "dix piasses", "deux mille". */
+function readNumberWords(terms: readonly string[], lexicon: Lexicon, out: Analysis['numbers']): void {
+  for (let i = 0; i < terms.length; i++) {
+    if (lexicon.numberWord(terms[i]) === undefined) continue;
+    let total = 0;
+    let current = 0;
+    let j = i;
+    for (; j < terms.length; j++) {
+      const w = lexicon.numberWord(terms[j]);
+      if (w === undefined) break;
+      if (typeof w === 'number') current += w;
+      else if (w.times >= 1000) {
+        total += Math.max(current, 1) * w.times;
+        current = 0;
+      } else current = Math.max(current, 1) * w.times;
+    }
+    const value = total + current;
+    const next = terms[j] ?? '';
+    (MONEY_WORDS.has(next) ? out.money : out.plain).add(value);
+    i = j - 1;
+  }
+}

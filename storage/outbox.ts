@@ -1,0 +1,297 @@
+/**
+ * Queries of the alert outbox: groups of flagged items, the messages that report them, and what the
+ * sender and `veille outbox` read back. Writes take a transaction so that queueing an alert commits
+ * or rolls back with the item that caused it.
+ */
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Severity } from '../rules/types.ts';
+import type { Db, Writer } from './db.ts';
+import { alertGroupItems, alertGroups, outbox, outboxItems } from './schema/alerts.ts';
+import { engagement, items, sightings } from './schema/items.ts';
+
+export type AlertGroupRow = typeof alertGroups.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;
+export type NewOutboxRow = typeof outbox.$inferInsert;
+export type AlertKind = AlertGroupRow['kind'];
+
+// ---- queueing (inside the ingest transaction) ----
+
+export function latestGroup(tx: Writer, key: string): AlertGroupRow | undefined {
+  return tx.select().from(alertGroups).where(eq(alertGroups.key, key)).orderBy(desc(alertGroups.windowStart)).limit(1).get();
+}
+
+export function createGroup(tx: Writer, row: Omit<AlertGroupRow, 'id'>): number {
+  return tx.insert(alertGroups).values(row).returning({ id: alertGroups.id }).get().id;
+}
+
+export function updateGroup(tx: Writer, id: number, set: Pick<AlertGroupRow, 'lastAt' | 'count' | 'severity'>): void {
+  tx.update(alertGroups).set(set).where(eq(alertGroups.id, id)).run();
+}
+
+/** False when the item is already in the group (the same item flagged again is not news). */
+export function addGroupItem(tx: Writer, groupId: number, itemId: number, at: number, reasons: string[]): boolean {
+  const res = tx
+    .insert(alertGroupItems)
+    .values({ groupId, itemId, at, reasons: JSON.stringify(reasons) })
+    .onConflictDoNothing()
+    .run();
+  return res.changes > 0;
+}
+
+/** The route's latest message for the group, which a new item joins if it has not gone out yet. */
+export function latestMessage(tx: Writer, groupId: number, route: string): OutboxRow | undefined {
+  return tx
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.groupId, groupId), eq(outbox.route, route)))
+    .orderBy(desc(outbox.seq))
+    .limit(1)
+    .get();
+}
+
+export function rootMessageId(tx: Writer, groupId: number, route: string): string | undefined {
+  return tx
+    .select({ messageId: outbox.messageId })
+    .from(outbox)
+    .where(and(eq(outbox.groupId, groupId), eq(outbox.route, route), eq(outbox.seq, 0)))
+    .get()?.messageId;
+}
+
+export function createMessage(tx: Writer, row: NewOutboxRow): number {
+  return tx.insert(outbox).values(row).returning({ id: outbox.id }).get().id;
+}
+
+export function addMessageItem(tx: Writer, outboxId: number, itemId: number): void {
+  tx.insert(outboxItems).values({ outboxId, itemId }).onConflictDoNothing().run();
+}
+
+export function setMessageSeverity(tx: Writer, outboxId: number, severity: Severity): void {
+  tx.update(outbox).set({ severity }).where(eq(outbox.id, outboxId)).run();
+}
+
+// ---- sending ----
+
+/** Pending messages whose time has come; `force` ignores the retry back-off (`--retry-now`). */
+export function dueMessages(db: Db, now: number, force = false): OutboxRow[] {
+  return db
+    .select()
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.status, 'pending'),
+        lte(outbox.dueAt, now),
+        force ? undefined : or(isNull(outbox.nextAttemptAt), lte(outbox.nextAttemptAt, now)),
+        or(isNull(outbox.sendingUntil), lte(outbox.sendingUntil, now)),
+      ),
+    )
+    .orderBy(asc(outbox.dueAt), asc(outbox.id))
+    .all();
+}
+
+/** Takes the message for one sender until `until`; false if another process holds it or it went out. */
+export function claimMessage(db: Db, id: number, now: number, until: number): boolean {
+  const res = db
+    .update(outbox)
+    .set({ sendingUntil: until })
+    .where(and(eq(outbox.id, id), eq(outbox.status, 'pending'), or(isNull(outbox.sendingUntil), lte(outbox.sendingUntil, now))))
+    .run();
+  return res.changes > 0;
+}
+
+export interface Delivery {
+  now: number;
+  recipients: string[];
+  subject: string;
+}
+
+export function markSent(db: Db, id: number, d: Delivery & { smtpMessageId: string; response: string }): void {
+  db.update(outbox)
+    .set({
+      status: 'sent',
+      sentAt: d.now,
+      smtpMessageId: d.smtpMessageId,
+      smtpResponse: d.response,
+      recipients: JSON.stringify(d.recipients),
+      subject: d.subject,
+      sendingUntil: null,
+      nextAttemptAt: null,
+    })
+    .where(eq(outbox.id, id))
+    .run();
+}
+
+export function markFailed(db: Db, id: number, d: Delivery & { error: string; nextAttemptAt: number }): void {
+  db.update(outbox)
+    .set({
+      attempts: sql`${outbox.attempts} + 1`,
+      failingSince: sql`coalesce(${outbox.failingSince}, ${d.now})`,
+      lastError: d.error,
+      nextAttemptAt: d.nextAttemptAt,
+      recipients: JSON.stringify(d.recipients),
+      subject: d.subject,
+      sendingUntil: null,
+    })
+    .where(eq(outbox.id, id))
+    .run();
+}
+
+export function markDead(db: Db, id: number, now: number): void {
+  db.update(outbox).set({ status: 'dead', deadAt: now, sendingUntil: null, nextAttemptAt: null }).where(eq(outbox.id, id)).run();
+}
+
+// ---- reading an alert back for its mail ----
+
+export interface AlertItem {
+  id: number;
+  sourceId: string;
+  url: string | null;
+  title: string;
+  text: string;
+  author: string | null;
+  publishedAt: number | null;
+  fetchedAt: number;
+  claimId: string | null;
+  claimScore: number | null;
+  rumourScore: number | null;
+  /** Latest engagement snapshot, null when the source reports none. */
+  engagement: { reposts: number; replies: number; likes: number; quotes: number } | null;
+  reasons: string[];
+}
+
+export interface AlertData {
+  message: OutboxRow;
+  group: AlertGroupRow;
+  /** Every source that delivered an item of the group, duplicates included. */
+  sources: string[];
+  first: AlertItem;
+  /** The group's item with the most engagement, when any item has engagement. */
+  mostEngaged: AlertItem | null;
+  /** The items this message reports (all of them for a first alert, the new ones for a follow-up), at most `limit`. */
+  items: AlertItem[];
+  itemCount: number;
+}
+
+const engagementTotal = sql<number>`(${engagement.reposts} + ${engagement.replies} + ${engagement.likes} + ${engagement.quotes})`;
+
+/** Joins each item to its latest engagement row only. */
+const latestEngagement = sql`${engagement.itemId} = ${items.id} and ${engagement.at} = (select max(e2.at) from engagement e2 where e2.item_id = ${items.id})`;
+
+function itemsWithEngagement(db: Db, groupId: number, ids: number[]): AlertItem[] {
+  if (!ids.length) return [];
+  const rows = db
+    .select({
+      id: items.id,
+      sourceId: items.sourceId,
+      url: items.url,
+      title: items.title,
+      text: items.text,
+      author: items.author,
+      publishedAt: items.publishedAt,
+      fetchedAt: items.fetchedAt,
+      claimId: items.claimId,
+      claimScore: items.claimScore,
+      rumourScore: items.rumourScore,
+      reposts: engagement.reposts,
+      replies: engagement.replies,
+      likes: engagement.likes,
+      quotes: engagement.quotes,
+      reasons: alertGroupItems.reasons,
+      at: alertGroupItems.at,
+    })
+    .from(items)
+    .innerJoin(alertGroupItems, and(eq(alertGroupItems.itemId, items.id), eq(alertGroupItems.groupId, groupId)))
+    .leftJoin(engagement, latestEngagement)
+    .where(inArray(items.id, ids))
+    .orderBy(asc(alertGroupItems.at), asc(items.id))
+    .all();
+  // Two snapshots taken in the same millisecond would join twice: keep one per item.
+  const seen = new Set<number>();
+  return rows
+    .filter((r) => !seen.has(r.id) && seen.add(r.id))
+    .map(({ reposts, replies, likes, quotes, reasons, at: _at, ...r }) => ({
+      ...r,
+      engagement: reposts === null ? null : { reposts, replies: replies ?? 0, likes: likes ?? 0, quotes: quotes ?? 0 },
+      reasons: JSON.parse(reasons) as string[],
+    }));
+}
+
+/** Everything an alert mail shows, read at send time so that it is as fresh as the database. */
+export function loadAlert(db: Db, outboxId: number, limit = 15): AlertData | undefined {
+  const message = db.select().from(outbox).where(eq(outbox.id, outboxId)).get();
+  if (!message) return undefined;
+  const group = db.select().from(alertGroups).where(eq(alertGroups.id, message.groupId)).get();
+  if (!group) return undefined;
+  const messageIds = db
+    .select({ itemId: outboxItems.itemId })
+    .from(outboxItems)
+    .innerJoin(alertGroupItems, and(eq(alertGroupItems.itemId, outboxItems.itemId), eq(alertGroupItems.groupId, group.id)))
+    .where(eq(outboxItems.outboxId, outboxId))
+    .orderBy(asc(alertGroupItems.at), asc(outboxItems.itemId))
+    .all()
+    .map((r) => r.itemId);
+  const top = db
+    .select({ itemId: alertGroupItems.itemId })
+    .from(alertGroupItems)
+    .innerJoin(items, eq(items.id, alertGroupItems.itemId))
+    .innerJoin(engagement, latestEngagement)
+    .where(eq(alertGroupItems.groupId, group.id))
+    .orderBy(desc(engagementTotal), asc(alertGroupItems.at))
+    .limit(1)
+    .get();
+  const sources = db
+    .selectDistinct({ sourceId: sightings.sourceId })
+    .from(sightings)
+    .innerJoin(alertGroupItems, eq(alertGroupItems.itemId, sightings.itemId))
+    .where(eq(alertGroupItems.groupId, group.id))
+    .orderBy(asc(sightings.sourceId))
+    .all()
+    .map((r) => r.sourceId);
+  const wanted = [...new Set([group.firstItemId, ...(top ? [top.itemId] : []), ...messageIds.slice(0, limit)])];
+  const byId = new Map(itemsWithEngagement(db, group.id, wanted).map((i) => [i.id, i]));
+  const first = byId.get(group.firstItemId);
+  if (!first) return undefined;
+  return {
+    message,
+    group,
+    sources,
+    first,
+    mostEngaged: top ? (byId.get(top.itemId) ?? null) : null,
+    items: messageIds.slice(0, limit).flatMap((id) => byId.get(id) ?? []),
+    itemCount: messageIds.length,
+  };
+}
+
+// ---- listing ----
+
+export interface OutboxEntry extends OutboxRow {
+  key: string;
+  kind: AlertKind;
+  ref: string;
+  itemCount: number;
+}
+
+function entries(db: Db, where: ReturnType<typeof and>): OutboxEntry[] {
+  return db
+    .select({
+      ...getTableColumns(outbox),
+      key: alertGroups.key,
+      kind: alertGroups.kind,
+      ref: alertGroups.ref,
+      itemCount: sql<number>`(select count(*) from ${outboxItems} where ${outboxItems.outboxId} = ${outbox.id})`,
+    })
+    .from(outbox)
+    .innerJoin(alertGroups, eq(alertGroups.id, outbox.groupId))
+    .where(where)
+    .orderBy(asc(outbox.createdAt), asc(outbox.id))
+    .all();
+}
+
+/** Pending (including failing) alerts, and those sent or given up on since `since`. */
+export function listOutbox(db: Db, since: number): OutboxEntry[] {
+  return entries(db, or(eq(outbox.status, 'pending'), and(isNotNull(outbox.sentAt), gte(outbox.sentAt, since)), and(isNotNull(outbox.deadAt), gte(outbox.deadAt, since))));
+}
+
+/** Alerts given up on since `ts`, for the digest and the admin report. */
+export function deadAlertsSince(db: Db, ts: number): OutboxEntry[] {
+  return entries(db, and(eq(outbox.status, 'dead'), gte(outbox.deadAt, ts)));
+}
