@@ -1,7 +1,12 @@
 /** The `veille` command line: each command lives in daemon/commands/ and registers itself here. */
 import { Command } from 'commander';
 import { register as registerRun } from './commands/run.ts';
-import { register as registerStatus } from './commands/status.ts';
+import { register as registerStatus, registerSources } from './commands/status.ts';
+import { register as registerDigest } from './commands/digest.ts';
+import { register as registerOutbox } from './commands/outbox.ts';
+import { register as registerClassify } from './commands/classify.ts';
+import { register as registerLabel } from './commands/label.ts';
+import { register as registerRules } from './commands/rules.ts';
 
 const program = new Command('veille')
   .description('Media monitoring for public institutions: ingest mentions, flag rumours and emerging issues, email staff.')
@@ -11,5 +16,11 @@ const program = new Command('veille')
 
 registerRun(program);
 registerStatus(program);
+registerSources(program);
+registerDigest(program);
+registerOutbox(program);
+registerClassify(program);
+registerLabel(program);
+registerRules(program);
 
 await program.parseAsync(process.argv);

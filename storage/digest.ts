@@ -166,13 +166,9 @@ export function failingSources(db: Db, before: number): FailingSourceRow[] {
     .all();
 }
 
-export function readCounts(db: Db, ids: string[]): { id: string; readsMonth: string | null; readsCount: number }[] {
+export function sourceRows(db: Db, ids: string[]): (typeof sources.$inferSelect)[] {
   if (!ids.length) return [];
-  return db
-    .select({ id: sources.id, readsMonth: sources.readsMonth, readsCount: sources.readsCount })
-    .from(sources)
-    .where(inArray(sources.id, ids))
-    .all();
+  return db.select().from(sources).where(inArray(sources.id, ids)).all();
 }
 
 export function recordDigest(db: Db, row: typeof digests.$inferInsert): void {

@@ -71,7 +71,7 @@ export function setMessageSeverity(tx: Writer, outboxId: number, severity: Sever
 
 // ---- sending ----
 
-/** Pending messages whose time has come; `force` ignores the retry back-off (`--retry-now`). */
+/** Pending messages whose time has come; `force` takes every pending one at once (`--retry-now`). */
 export function dueMessages(db: Db, now: number, force = false): OutboxRow[] {
   return db
     .select()
@@ -79,7 +79,7 @@ export function dueMessages(db: Db, now: number, force = false): OutboxRow[] {
     .where(
       and(
         eq(outbox.status, 'pending'),
-        lte(outbox.dueAt, now),
+        force ? undefined : lte(outbox.dueAt, now),
         force ? undefined : or(isNull(outbox.nextAttemptAt), lte(outbox.nextAttemptAt, now)),
         or(isNull(outbox.sendingUntil), lte(outbox.sendingUntil, now)),
       ),
@@ -166,9 +166,10 @@ export interface AlertData {
   first: AlertItem;
   /** The group's item with the most engagement, when any item has engagement. */
   mostEngaged: AlertItem | null;
-  /** The items this message reports (all of them for a first alert, the new ones for a follow-up), at most `limit`. */
+  /** Every item this message reports (all of the group for a first alert, the new ones for a follow-up), oldest first. */
+  itemIds: number[];
+  /** Details of the first `limit` of them. */
   items: AlertItem[];
-  itemCount: number;
 }
 
 const engagementTotal = sql<number>`(${engagement.reposts} + ${engagement.replies} + ${engagement.likes} + ${engagement.quotes})`;
@@ -216,7 +217,7 @@ function itemsWithEngagement(db: Db, groupId: number, ids: number[]): AlertItem[
 }
 
 /** Everything an alert mail shows, read at send time so that it is as fresh as the database. */
-export function loadAlert(db: Db, outboxId: number, limit = 15): AlertData | undefined {
+export function loadAlert(db: Db, outboxId: number, limit: number): AlertData | undefined {
   const message = db.select().from(outbox).where(eq(outbox.id, outboxId)).get();
   if (!message) return undefined;
   const group = db.select().from(alertGroups).where(eq(alertGroups.id, message.groupId)).get();
@@ -256,8 +257,8 @@ export function loadAlert(db: Db, outboxId: number, limit = 15): AlertData | und
     sources,
     first,
     mostEngaged: top ? (byId.get(top.itemId) ?? null) : null,
+    itemIds: messageIds,
     items: messageIds.slice(0, limit).flatMap((id) => byId.get(id) ?? []),
-    itemCount: messageIds.length,
   };
 }
 

@@ -24,9 +24,9 @@ describe('a cycle over healthy and broken feeds', () => {
     server.route('/slow.xml', behaviours.hang());
     server.route('/html.xml', behaviours.text('<html><body>Maintenance</body></html>'));
     server.route('/huge.xml', behaviours.huge(3_000_000));
-    const rss = (id: string, path: string) => ({ id, type: 'rss', url: server.url(path), timeout_ms: 1000, max_bytes: 1_000_000 });
+    const rss = (id: string, path: string) => ({ id, type: 'rss', url: server.url(path), timeout_ms: 15_000, max_bytes: 1_000_000 });
     ws = workspace({
-      sources: [rss('city', '/city.xml'), rss('wire', '/moved.atom'), rss('broken', '/error.xml'), rss('slow', '/slow.xml'), rss('notxml', '/html.xml'), rss('huge', '/huge.xml')],
+      sources: [rss('city', '/city.xml'), rss('wire', '/moved.atom'), rss('broken', '/error.xml'), { ...rss('slow', '/slow.xml'), timeout_ms: 1000 }, rss('notxml', '/html.xml'), rss('huge', '/huge.xml')],
     });
     engine = createEngine(ws.config(), log as unknown as Logger);
   });

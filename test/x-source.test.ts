@@ -214,6 +214,25 @@ describe('X recent search source', () => {
     expect(searches().length).toBe(before);
   });
 
+  it('reads the rate-limit headers and does not send a request X would refuse', async () => {
+    seed(1);
+    const src = source({}, { maxWaitMs: 5_000 });
+    const { next } = await run(src, state());
+    api.rateLimit = 1;
+    api.exhaustRateLimit(0); // a fresh 15-minute window of a single request
+    const fresh = seed(150);
+
+    const b = await run(src, next);
+    expect(b.ids).toHaveLength(100);
+    expect(api.requests.slice(1)).toHaveLength(1);
+
+    const err = (await src.fetch(b.next, ctx()).catch((e: unknown) => e)) as SourceError;
+    expect(err).toBeInstanceOf(SourceError);
+    expect(err.retryAt).toBeGreaterThan(Date.now() + 800_000);
+    expect(api.requests.slice(1)).toHaveLength(1);
+    expect(new Set(b.ids)).toEqual(new Set(fresh.slice(50)));
+  });
+
   it('gives up a rate-limit wait when the daemon shuts down', async () => {
     seed(1);
     api.exhaustRateLimit(60);

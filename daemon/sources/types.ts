@@ -72,3 +72,10 @@ export class SourceError extends Error {
     super(message);
   }
 }
+
+/** Orders X and Mastodon ids: decimal snowflakes, too large for a JavaScript number. */
+export function compareIds(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}

@@ -17,7 +17,7 @@ import {
   type UserV2,
 } from 'twitter-api-v2';
 import type { SourceConfig } from '../config.ts';
-import { SourceError, type FetchContext, type FetchResult, type RawItem, type Source } from './types.ts';
+import { compareIds, SourceError, type FetchContext, type FetchResult, type RawItem, type Source } from './types.ts';
 
 type XConfig = Extract<SourceConfig, { type: 'x' }>;
 
@@ -29,7 +29,6 @@ export interface XSourceOptions {
 const PAGE_SIZE = 100;
 /** X refuses max_results below 10, so a budget with fewer than 10 reads left is spent. */
 const MIN_PAGE = 10;
-const DEFAULT_BASE = 'https://api.x.com';
 const TWITTER_EPOCH = 1288834974657n;
 /** Recent search only reaches back 7 days and rejects a since_id/until_id older than that. */
 const WINDOW_MS = 7 * 24 * 3600 * 1000 - 60_000;
@@ -48,13 +47,13 @@ interface Cursor {
   gap?: { since: string | null; until: string };
 }
 
-export function parseCursor(value: string | null): Cursor {
+function parseCursor(value: string | null): Cursor {
   const m = /^(\d+)(?: (\d*)\.\.(\d+))?$/.exec(value ?? '');
   if (!m) return { newest: null };
   return { newest: m[1], gap: m[3] ? { since: m[2] || null, until: m[3] } : undefined };
 }
 
-export function formatCursor(c: Cursor): string | null {
+function formatCursor(c: Cursor): string | null {
   if (!c.newest) return null;
   return c.gap ? `${c.newest} ${c.gap.since ?? ''}..${c.gap.until}` : c.newest;
 }
@@ -151,7 +150,11 @@ export function createXSource(cfg: XConfig, opts: XSourceOptions = {}): Source {
 
 const TWEET_FIELDS = ['author_id', 'created_at', 'lang', 'public_metrics', 'conversation_id', 'referenced_tweets'] as const;
 
-/** One page, waiting out a 429 in place when the reset is near enough. */
+/**
+ * One page, waiting out a 429 in place when the reset is near enough. Each page is its own search
+ * carrying next_token rather than the paginator's next(): next() reuses the first page's
+ * max_results, and the last page before the budget runs out has to be smaller.
+ */
 async function requestPage(
   client: TwitterApi,
   query: string,
@@ -250,12 +253,6 @@ function toRawItem(t: TweetV2, user: UserV2 | undefined): RawItem {
       reposted: ref('retweeted'),
     },
   };
-}
-
-function compareIds(a: string, b: string): number {
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /**

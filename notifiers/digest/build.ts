@@ -5,6 +5,7 @@
  */
 import type { Db } from '../../storage/db.ts';
 import * as q from '../../storage/digest.ts';
+import { readsThisMonth } from '../../storage/sources.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -246,13 +247,10 @@ function strip(rows: q.TopicKeyCount[] | undefined): Count[] {
 }
 
 function buildBudgets(db: Db, now: number, budgets: Map<string, number>): BudgetUse[] {
-  const month = new Date(now).toISOString().slice(0, 7);
-  const reads = new Map(q.readCounts(db, [...budgets.keys()]).map((r) => [r.id, r]));
+  const rows = new Map(q.sourceRows(db, [...budgets.keys()]).map((r) => [r.id, r]));
   return [...budgets].map(([sourceId, budget]) => {
-    const r = reads.get(sourceId);
-    // A count kept for an earlier month says nothing about this one.
-    const used = r && r.readsMonth?.slice(0, 7) === month ? r.readsCount : 0;
-    return { sourceId, used, budget };
+    const row = rows.get(sourceId);
+    return { sourceId, used: row ? readsThisMonth(row, now) : 0, budget };
   });
 }
 

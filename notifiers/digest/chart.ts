@@ -20,7 +20,7 @@ export function chartHtml(days: DayCount[], fmt: Formatter): string {
   const cells = days.map((d, i) => {
     const h = d.count === 0 ? 1 : Math.max(3, Math.round((d.count / max) * MAX_BAR_PX));
     const colour = d.count === 0 ? '#c8ccd2' : i === days.length - 1 ? '#1a4e8a' : '#7fa3cc';
-    const title = encode(`${fmt.weekdayOf(dayOf(d))} ${fmt.dayOf(dayOf(d))}: ${fmt.number(d.count)}`);
+    const title = encode(fmt.labelled(`${fmt.weekdayOf(dayOf(d))} ${fmt.dayOf(dayOf(d))}`, fmt.number(d.count)));
     return (
       `<td valign="bottom" align="center" width="34" title="${title}" style="padding:0 3px;font:11px Arial,sans-serif;color:#555;">` +
       `${encode(fmt.number(d.count))}` +
@@ -41,5 +41,5 @@ export function chartHtml(days: DayCount[], fmt: Formatter): string {
 
 /** The same figures for the plain-text part: `Last 7 days: Tue 2, Wed 0, …, Mon 7`. */
 export function chartText(days: DayCount[], fmt: Formatter): string {
-  return `${fmt.t.last7Days}: ${days.map((d) => `${fmt.weekdayOf(dayOf(d))} ${fmt.number(d.count)}`).join(', ')}`;
+  return fmt.labelled(fmt.t.last7Days, days.map((d) => `${fmt.weekdayOf(dayOf(d))} ${fmt.number(d.count)}`).join(', '));
 }

@@ -8,6 +8,8 @@ type Plural = { one: string; other: string };
 
 const en = {
   locale: 'en-CA',
+  /** French sets a space before a colon. */
+  colon: ': ',
   heading: 'Morning digest',
   forTeam: (team: string) => `For ${team}`,
   period: (from: string, to: string, tz: string) => `From ${from} to ${to} (${tz})`,
@@ -30,7 +32,7 @@ const en = {
   why: 'why',
   claims: 'Known claims seen',
   claimsNone: 'No known claim seen.',
-  claimStatus: { false: 'false', misleading: 'misleading', unverified: 'unverified', true: 'true', debunked: 'debunked', retracted: 'retracted' } as Record<string, string>,
+  claimStatus: { false: 'false', misleading: 'misleading', unverified: 'unverified' } as Record<string, string>,
   claimSeen: (n: string, previous: string, trend: string) => `${n} (previous period: ${previous}), ${trend}`,
   trend: { up: 'rising', down: 'falling', flat: 'steady', new: 'new' },
   emerging: 'Emerging issues',
@@ -63,6 +65,7 @@ export type Strings = typeof en;
 
 const fr: Strings = {
   locale: 'fr-CA',
+  colon: '\u00a0: ',
   heading: 'Synthèse du matin',
   forTeam: (team) => `Pour ${team}`,
   period: (from, to, tz) => `Du ${from} au ${to} (${tz})`,
@@ -85,7 +88,7 @@ const fr: Strings = {
   why: 'motif',
   claims: 'Allégations connues repérées',
   claimsNone: 'Aucune allégation connue repérée.',
-  claimStatus: { false: 'fausse', misleading: 'trompeuse', unverified: 'non vérifiée', true: 'vraie', debunked: 'démentie', retracted: 'retirée' },
+  claimStatus: { false: 'fausse', misleading: 'trompeuse', unverified: 'non vérifiée' },
   claimSeen: (n, previous, trend) => `${n} (période précédente : ${previous}), ${trend}`,
   trend: { up: 'en hausse', down: 'en baisse', flat: 'stable', new: 'nouveau' },
   emerging: 'Sujets émergents',
@@ -146,6 +149,11 @@ export class Formatter {
     this.day = new Intl.DateTimeFormat(locale, { timeZone: timezone, dateStyle: 'medium' });
     this.weekday = new Intl.DateTimeFormat(locale, { timeZone: timezone, weekday: 'short' });
     this.langNames = new Intl.DisplayNames([locale], { type: 'language' });
+  }
+
+  /** `label: value`, punctuated the way the language does it. */
+  labelled(label: string, value: string): string {
+    return `${label}${this.t.colon}${value}`;
   }
 
   number(n: number): string {

@@ -34,7 +34,7 @@ export function blindSpotDetails(b: BlindSpot, fmt: Formatter, now: number): str
   const t = fmt.t;
   const parts = [t.failingFor(fmt.duration(now - b.failingSince), b.consecutiveFailures)];
   parts.push(b.lastSuccessAt === null ? t.neverSucceeded : t.lastSuccess(fmt.dateTimeOf(b.lastSuccessAt)));
-  if (b.lastError) parts.push(`${t.lastError}: ${b.lastError}`);
+  if (b.lastError) parts.push(fmt.labelled(t.lastError, b.lastError));
   return parts.join('; ');
 }
 
@@ -46,7 +46,7 @@ export function itemMeta(item: DigestItem, fmt: Formatter): string {
 }
 
 export function reasonsLine(item: DigestItem, fmt: Formatter): string | null {
-  return item.flagReasons.length ? `${fmt.t.why}: ${item.flagReasons.join('; ')}` : null;
+  return item.flagReasons.length ? fmt.labelled(fmt.t.why, item.flagReasons.join('; ')) : null;
 }
 
 export function flaggedLine(data: DigestData, fmt: Formatter): string {
@@ -83,10 +83,24 @@ export function topicStats(topic: TopicSummary, data: DigestData, fmt: Formatter
   ].join(' · ');
 }
 
-export function budgetLine(b: { used: number; budget: number }, fmt: Formatter): string {
-  return fmt.t.budgetUse(fmt.number(b.used), fmt.number(b.budget), fmt.percent(b.used / b.budget));
+export function budgetsLine(data: DigestData, fmt: Formatter): string | null {
+  if (!data.budgets.length) return null;
+  const uses = data.budgets.map((b) => fmt.labelled(b.sourceId, fmt.t.budgetUse(fmt.number(b.used), fmt.number(b.budget), fmt.percent(b.used / b.budget))));
+  return fmt.labelled(fmt.t.budget, uses.join(' · '));
+}
+
+/** `By language: English 5, French 2` and `By source: …`, for the lists that have entries. */
+export function breakdown(byLang: Count[], bySource: Count[] | null, fmt: Formatter): string[] {
+  const lines: string[] = [];
+  if (byLang.length) lines.push(fmt.labelled(fmt.t.byLanguage, languageCounts(byLang, fmt)));
+  if (bySource?.length) lines.push(fmt.labelled(fmt.t.bySource, sourceCounts(bySource, fmt)));
+  return lines;
+}
+
+export function unsafeLinkLine(item: DigestItem, fmt: Formatter): string | null {
+  return item.link && !item.href ? fmt.labelled(fmt.t.unsafeLink, item.link) : null;
 }
 
 export function quietLine(quiet: Label[], fmt: Formatter): string {
-  return `${fmt.t.quiet}: ${quiet.map((l) => label(l, fmt)).join(', ')}`;
+  return fmt.labelled(fmt.t.quiet, quiet.map((l) => label(l, fmt)).join(', '));
 }

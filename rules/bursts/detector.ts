@@ -17,7 +17,8 @@
  * It is flagged when the count ≥ `minCount` and the score ≥ `minScore` (the sensitivity: lower is
  * more sensitive). Keys whose items mostly belong to an ongoing burst join it as related keys
  * instead of being flagged again (a new subject lifts its story, its rule and several terms at once).
- * A burst ends after `coolDownMs` without its score reaching half of `minScore`.
+ * A burst ends after `coolDownMs` without its score reaching half of `minScore`. Nothing is flagged
+ * before `minHistoryMs` of stream has been seen, since until then every key looks new.
  *
  * State lives in memory only: counts are cheap to recompute from stored items, so after a restart
  * `rebuild(observations of the last historyDays, ongoing bursts from storage)` restores it without
@@ -68,6 +69,8 @@ export interface DetectorOptions {
   dispersion: number;
   floorPerHour: number;
   coolDownMs: number;
+  /** Nothing is flagged until the stream has been observed this long: before, every key is "new". */
+  minHistoryMs: number;
   /** Share of a candidate's items already in an ongoing burst above which it joins that burst. */
   mergeOverlap: number;
   /** For hour of day and weekday/weekend of the baseline. */
@@ -83,6 +86,7 @@ export const defaultDetectorOptions: DetectorOptions = {
   dispersion: 10,
   floorPerHour: 0.1,
   coolDownMs: 2 * HOUR,
+  minHistoryMs: DAY,
   mergeOverlap: 0.5,
   timezone: 'America/Toronto',
 };
@@ -172,7 +176,8 @@ export class BurstDetector {
     const ended = this.refreshOngoing(now, ctx);
 
     const candidates: Check[] = [];
-    for (const id of this.touched.keys()) {
+    const warm = now - this.firstBucket * this.opts.bucketMs >= this.opts.minHistoryMs;
+    for (const id of warm ? this.touched.keys() : []) {
       if (this.owner.has(id)) continue;
       const state = this.keys.get(id);
       const best = state && this.check(state, now, ctx);
@@ -223,8 +228,11 @@ export class BurstDetector {
     for (const b of this.ongoing.values()) {
       const state = this.keys.get(keyId(b));
       const c = state && this.checkWindow(state, now, b.windowMs, ctx);
+      // Hot while any window is still well above baseline: a fast burst stays in the longer
+      // windows for hours, and ending it earlier would flag it again there.
+      const hot = state && this.opts.windowsMs.some((w) => (this.checkWindow(state, now, w, ctx)?.score ?? 0) >= this.opts.minScore / 2);
+      if (hot) b.lastHotAt = now;
       if (c && c.score >= this.opts.minScore / 2) {
-        b.lastHotAt = now;
         if (c.count > b.count) {
           b.count = c.count;
           b.baseline = c.baseline;

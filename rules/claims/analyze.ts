@@ -4,7 +4,7 @@
  * places it names.
  */
 import { fold, isStopWord, stem, tokenize, type Lang } from '../text.ts';
-import { WHOLE_CITY, type Lexicon } from './lexicon.ts';
+import { phraseKey, WHOLE_CITY, type Lexicon } from './lexicon.ts';
 
 export type NumberKind = 'money' | 'time' | 'plain';
 
@@ -34,33 +34,25 @@ export function analyze(text: string, lang: Lang | 'und', lexicon: Lexicon): Ana
   const concepts = new Map<string, string>();
   const numbers: Analysis['numbers'] = { money: new Set(), time: new Set(), plain: new Set() };
   const places = new Set<string>();
-  const emit = (list: readonly string[], surface: string) => {
-    for (const c of list) {
-      if (!concepts.has(c)) concepts.set(c, surface);
-      if (lexicon.isPlace(c) && c !== WHOLE_CITY) places.add(c);
-    }
-  };
 
+  const keys = terms.map(phraseKey);
   for (let i = 0; i < terms.length; ) {
-    let used = 0;
-    for (let n = Math.min(lexicon.maxPhrase, terms.length - i); n >= 2 && !used; n--) {
-      const hit = lexicon.phrase(terms, i, n, langs);
-      if (hit) {
-        emit(hit, terms.slice(i, i + n).join(' '));
-        used = n;
-      }
-    }
-    if (used) {
-      i += used;
+    const phrase = lexicon.phrase(keys, i);
+    if (phrase) {
+      emit(concepts, places, phrase.concepts, terms.slice(i, i + phrase.length).join(' '));
+      i += phrase.length;
       continue;
     }
     const term = terms[i];
     i++;
-    if (/^\d/.test(term) || lexicon.numberWord(term) !== undefined) continue;
+    if (/^\d/.test(term) || lexicon.ignores(term) || lexicon.numberWord(term) !== undefined) continue;
     if (term.length < 2 || langs.some((l) => isStopWord(term, l))) continue;
     const hit = lexicon.single(term, langs);
-    if (hit) emit(hit, term);
-    else emit([`w:${stem(term, langs[0]).slice(0, STEM_PREFIX)}`], term);
+    if (hit) emit(concepts, places, hit, term);
+    else {
+      const c = `w:${stem(term, langs[0]).slice(0, STEM_PREFIX)}`;
+      if (!concepts.has(c)) concepts.set(c, term);
+    }
   }
 
   readDigits(fold(text), numbers);
@@ -69,6 +61,13 @@ export function analyze(text: string, lang: Lang | 'und', lexicon: Lexicon): Ana
     for (const v of numbers[kind]) if (!concepts.has(`n:${v}`)) concepts.set(`n:${v}`, String(v));
   }
   return { concepts, numbers, places };
+}
+
+function emit(concepts: Map<string, string>, places: Set<string>, list: readonly string[], surface: string): void {
+  for (const c of list) {
+    if (!concepts.has(c)) concepts.set(c, surface);
+    if (c.startsWith('p:') && c !== WHOLE_CITY) places.add(c);
+  }
 }
 
 function readDigits(text: string, out: Analysis['numbers']): void {

@@ -17,19 +17,23 @@ export const WHOLE_CITY = 'p:ottawa';
 const LexiconFile = z.object({
   concepts: z.record(z.string(), z.array(z.string())),
   places: z.record(z.string(), z.array(z.string())).default({}),
+  ignore: z.array(z.string()).default([]),
   numbers: z.record(z.string(), z.union([z.number(), z.string().regex(/^x\d+$/)])).default({}),
 });
 
 export interface Lexicon {
   /** Concepts of a single folded term, looked up by form, then by stem in the given languages. */
   single(term: string, langs: readonly Lang[]): readonly string[] | undefined;
-  /** Concepts of a phrase of `n` folded terms starting at `start`, if the lexicon has it. */
-  phrase(terms: readonly string[], start: number, n: number, langs: readonly Lang[]): readonly string[] | undefined;
-  /** Longest phrase length, in terms. */
-  readonly maxPhrase: number;
+  /**
+   * Concepts of the longest phrase starting at `start`, with its length in terms. `keys` are the
+   * text's terms passed through `phraseKey`, computed once by the caller.
+   */
+  phrase(keys: readonly string[], start: number): PhraseHit | undefined;
   /** Value of a number word, or a multiplier (`{ times: 100 }`). */
   numberWord(term: string): number | { times: number } | undefined;
   isPlace(concept: string): boolean;
+  /** Words that say nothing about what a claim is about (negations, fillers, chat). */
+  ignores(term: string): boolean;
 }
 
 export function loadLexicon(file = DEFAULT_LEXICON): Lexicon {
@@ -38,18 +42,26 @@ export function loadLexicon(file = DEFAULT_LEXICON): Lexicon {
     ...Object.entries(data.concepts),
     ...Object.entries(data.places).map(([k, v]): [string, string[]] => [`p:${k}`, [...v, k.replace(/_/g, ' ')]]),
   ];
-  return buildLexicon(groups, data.numbers);
+  return buildLexicon(groups, data.numbers, data.ignore);
 }
 
 const LANGS: readonly Lang[] = ['en', 'fr'];
 
-function buildLexicon(groups: [string, string[]][], numbers: Record<string, number | string>): Lexicon {
+function buildLexicon(groups: [string, string[]][], numbers: Record<string, number | string>, ignore: string[]): Lexicon {
+  const ignored = new Set(ignore.flatMap((w) => tokenize(w).map((t) => t.term)));
   // Entries are indexed by their folded form and by their stem in both languages, since a list
   // entry's language is not recorded and a post's inflection may differ from the listed form.
   const byForm = new Map<string, string[]>();
   const byStem = { en: new Map<string, string[]>(), fr: new Map<string, string[]>() };
-  const phrases = new Map<string, string[]>();
-  let maxPhrase = 1;
+  const phrases = newPhraseIndex();
+  const addPhrase = (index: PhraseIndex, key: string[], concept: string) => {
+    let joined = '';
+    for (const part of key) {
+      joined = joined ? `${joined} ${part}` : part;
+      index.prefixes.add(joined);
+    }
+    add(index.phrases, joined, concept);
+  };
   const add = (map: Map<string, string[]>, key: string, concept: string) => {
     const list = map.get(key);
     if (!list) map.set(key, [concept]);
@@ -64,9 +76,7 @@ function buildLexicon(groups: [string, string[]][], numbers: Record<string, numb
         for (const l of LANGS) add(byStem[l], stem(terms[0], l), concept);
         continue;
       }
-      maxPhrase = Math.max(maxPhrase, terms.length);
-      add(phrases, terms.join(' '), concept);
-      for (const l of LANGS) add(phrases, `${l}|${terms.map((t) => stem(t, l)).join(' ')}`, concept);
+      addPhrase(phrases, terms.map(phraseKey), concept);
     }
   }
   const numberWords = new Map<string, number | { times: number }>();
@@ -74,7 +84,6 @@ function buildLexicon(groups: [string, string[]][], numbers: Record<string, numb
     numberWords.set(tokenize(word)[0]?.term ?? word, typeof v === 'number' ? v : { times: Number(v.slice(1)) });
   }
   return {
-    maxPhrase,
     single(term, langs) {
       const direct = byForm.get(term);
       if (direct) return direct;
@@ -84,17 +93,42 @@ function buildLexicon(groups: [string, string[]][], numbers: Record<string, numb
       }
       return undefined;
     },
-    phrase(terms, start, n, langs) {
-      const slice = terms.slice(start, start + n);
-      const direct = phrases.get(slice.join(' '));
-      if (direct) return direct;
-      for (const l of langs) {
-        const hit = phrases.get(`${l}|${slice.map((t) => stem(t, l)).join(' ')}`);
-        if (hit) return hit;
-      }
-      return undefined;
-    },
+    phrase: (keys, start) => longest(phrases, keys, start),
     numberWord: (term) => numberWords.get(term),
     isPlace: (concept) => concept.startsWith('p:'),
+    ignores: (term) => ignored.has(term),
   };
+}
+
+type PhraseHit = { concepts: readonly string[]; length: number };
+
+interface PhraseIndex {
+  phrases: Map<string, string[]>;
+  /** Every leading part of every phrase, so a lookup stops at the first word that leads nowhere. */
+  prefixes: Set<string>;
+}
+
+function newPhraseIndex(): PhraseIndex {
+  return { phrases: new Map(), prefixes: new Set() };
+}
+
+/**
+ * A term as phrases compare it: folded, without a plural ending, so "house parties" and "house
+ * party" meet. Cheaper than stemming every word of a text, which a phrase lookup would need.
+ */
+export function phraseKey(term: string): string {
+  return term.length > 3 && (term.endsWith('s') || term.endsWith('x')) && !term.endsWith('ss') ? term.slice(0, -1) : term;
+}
+
+/** Longest phrase of `parts` from `start`. */
+function longest(index: PhraseIndex, parts: readonly string[], start: number): PhraseHit | undefined {
+  let best: PhraseHit | undefined;
+  let key = parts[start];
+  for (let end = start + 1; index.prefixes.has(key); end++) {
+    const hit = end - start >= 2 ? index.phrases.get(key) : undefined;
+    if (hit && (!best || end - start > best.length)) best = { concepts: hit, length: end - start };
+    if (end >= parts.length) break;
+    key = `${key} ${parts[end]}`;
+  }
+  return best;
 }

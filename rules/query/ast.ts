@@ -49,7 +49,7 @@ export interface NotNode extends Located {
   child: QueryNode;
 }
 
-/** Both sides within `distance` words of each other, in either order. */
+/** Both sides in either order, with at most `distance` words between them (NEAR/0: side by side). */
 export interface NearNode extends Located {
   type: 'near';
   distance: number;

@@ -333,8 +333,8 @@ function nearSpans(node: Extract<CompiledNode, { k: 'near' }>, ix: ItemIndex, ra
   for (const a of left) {
     for (const b of right) {
       const gap = b[0] > a[1] ? b[0] - a[1] : a[0] > b[1] ? a[0] - b[1] : 0;
-      // Overlapping spans are one occurrence, not two words near each other.
-      if (gap > 0 && gap <= node.n) {
+      // n is the number of words allowed between; overlapping spans are one occurrence, not two.
+      if (gap > 0 && gap <= node.n + 1) {
         out.push([Math.min(a[0], b[0]), Math.max(a[1], b[1])]);
         if (first) return out;
       }

@@ -74,7 +74,7 @@ function lexWord(src: string, start: number, end: number, out: Token[]): number 
     const m = /^NEAR\/(\d+)$/.exec(text);
     if (!m) throw new QuerySyntaxError('NEAR needs a distance in words, e.g. NEAR/5', start);
     const distance = Number(m[1]);
-    if (distance < 1 || distance > MAX_NEAR) throw new QuerySyntaxError(`NEAR distance must be between 1 and ${MAX_NEAR}`, start);
+    if (distance > MAX_NEAR) throw new QuerySyntaxError(`NEAR distance must be between 0 and ${MAX_NEAR}`, start);
     out.push({ kind: 'near', distance, start, end });
     return end;
   }

@@ -76,9 +76,12 @@ const PHRASES: Record<Exclude<CueKind, 'caps' | 'exclamation'>, string[]> = {
   ],
 };
 
-const PHRASE_RES = Object.entries(PHRASES).map(
-  ([kind, list]) => [kind as CueKind, new RegExp(`(?<![\\p{L}\\p{N}])(?:${list.join('|')})(?![\\p{L}\\p{N}])`, 'gu')] as const,
-);
+const PHRASE_KINDS = Object.keys(PHRASES) as (keyof typeof PHRASES)[];
+/**
+ * One pass over the post for every phrase list, one capture group per cue kind. Folded text is
+ * ASCII in practice, so `\b` is a word boundary and the faster non-Unicode engine applies.
+ */
+const PHRASE_RE = new RegExp(`\\b(?:${PHRASE_KINDS.map((k) => `(${PHRASES[k].join('|')})`).join('|')})\\b`, 'g');
 
 // Acronyms that are written in capitals on purpose and say nothing about tone.
 const ACRONYMS = new Set(['RCMP', 'SPVM', 'OCDSB', 'OCSB', 'CEPEO', 'CECCE', 'CHEO', 'NATO', 'CTV', 'CBC', 'GRC', 'UPDATE', 'COVID', 'LRT', 'OSTA']);
@@ -88,13 +91,18 @@ const ALARM = /[\u{1F6A8}\u{203C}\u{26A0}]/gu;
 /** The cues present in a post; empty for a plain one. */
 export function detectCues(title: string, text: string): Cue[] {
   const raw = title ? `${title}\n${text}` : text;
-  const folded = fold(raw);
   const cues: Cue[] = [];
-  for (const [kind, re] of PHRASE_RES) {
-    re.lastIndex = 0;
-    const hits = folded.match(re);
-    if (hits) cues.push({ kind, weight: CUE_WEIGHTS[kind], evidence: [...new Set(hits)] });
+  let found: Map<CueKind, Set<string>> | undefined;
+  PHRASE_RE.lastIndex = 0;
+  for (let m = PHRASE_RE.exec(fold(raw)); m; m = PHRASE_RE.exec(m.input)) {
+    const g = m.findIndex((v, i) => i > 0 && v !== undefined);
+    const kind = PHRASE_KINDS[g - 1];
+    found ??= new Map();
+    let set = found.get(kind);
+    if (!set) found.set(kind, (set = new Set()));
+    set.add(m[0]);
   }
+  if (found) for (const [kind, hits] of found) cues.push({ kind, weight: CUE_WEIGHTS[kind], evidence: [...hits] });
   const caps = capsEvidence(raw);
   if (caps) cues.push({ kind: 'caps', weight: CUE_WEIGHTS.caps, evidence: caps });
   const bangs = exclamationEvidence(raw);
@@ -106,20 +114,22 @@ export function detectCues(title: string, text: string): Cue[] {
 function capsEvidence(raw: string): string[] | null {
   const words = (raw.match(CAPS_WORD) ?? []).filter((w) => !ACRONYMS.has(w));
   if (words.length >= 2) return [...new Set(words)].slice(0, 5);
+  // ASCII letters are enough to tell a shouted post; accented ones are too few to change the ratio.
   let upper = 0;
   let letters = 0;
-  for (const ch of raw) {
-    const lower = ch.toLowerCase();
-    const up = ch.toUpperCase();
-    if (lower === up) continue;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper++;
+    else if (c < 97 || c > 122) continue;
     letters++;
-    if (ch === up) upper++;
   }
   return letters >= 20 && upper / letters > 0.5 ? [`${Math.round((100 * upper) / letters)}% capitals`] : null;
 }
 
 /** Repeated exclamation marks or alarm signs. */
 function exclamationEvidence(raw: string): string[] | null {
+  ALARM.lastIndex = 0;
+  if (!raw.includes('!') && !ALARM.test(raw)) return null;
   const runs = raw.match(/[!?]*![!?]*!+[!?]*/g);
   const total = (raw.match(/!/g) ?? []).length;
   const alarms = raw.match(ALARM);

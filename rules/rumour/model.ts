@@ -138,6 +138,11 @@ export function loadSeed(file: string = SEED_FILE): Example[] {
   return parsed.data.examples;
 }
 
+/** The seed set followed by what staff labelled: what the daemon, `classify` and `retrain` learn from. */
+export function trainingExamples(staff: readonly Example[] = [], seedFile?: string): Example[] {
+  return [...loadSeed(seedFile), ...staff];
+}
+
 /**
  * Accuracy of the whole score (words and cues, at `threshold`) on examples it did not learn
  * from, by k-fold cross-validation over an interleaved split so every fold sees both classes.

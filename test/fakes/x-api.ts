@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { compareIds } from '../../daemon/sources/types.ts';
 
 export interface FakeXUser {
   id: string;
@@ -224,12 +225,6 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 
 function problem(res: ServerResponse, status: number, title: string, detail: string): void {
   send(res, status, { title, detail, type: 'about:blank', status });
-}
-
-function compareIds(a: string, b: string): number {
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 type Node = (p: StoredPost) => boolean;

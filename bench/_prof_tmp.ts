@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { loadClaims } from '../rules/claims/load.ts';
+import { createClaimMatcher } from '../rules/claims/matcher.ts';
+import { analyze } from '../rules/claims/analyze.ts';
+import { loadLexicon } from '../rules/claims/lexicon.ts';
+import { tokenize } from '../rules/text.ts';
+const posts = readFileSync('/work/shared/corpus/posts.jsonl','utf8').trim().split('\n').map(l=>JSON.parse(l).text as string);
+const lex = loadLexicon();
+const time = (name: string, f: (t: string) => unknown) => { const t0=performance.now(); for (let r=0;r<50;r++) for (const p of posts) f(p); console.log(name, Math.round(50*posts.length/((performance.now()-t0)/1000)), '/s'); };
+time('tokenize', (t) => tokenize(t));
+time('analyze und', (t) => analyze(t, 'und', lex));
+time('analyze en', (t) => analyze(t, 'en', lex));
+const { claims } = loadClaims('/work/shared/corpus/claims.yaml');
+const m = createClaimMatcher(claims);
+time('match', (t) => m.match(t, 'en'));

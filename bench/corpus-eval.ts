@@ -1,0 +1,110 @@
+/**
+ * Measures claim matching and language identification on a labelled corpus
+ * (posts.jsonl + claims.yaml, as in /work/shared/corpus).
+ *
+ *   npx tsx bench/corpus-eval.ts [--corpus ../shared/corpus] [--verbose]
+ *
+ * Claims: a post's prediction is its confident match; it is right when the id equals the label.
+ * Precision counts every confident match (hard negatives included), recall every labelled post.
+ * Language: accuracy on posts labelled en/fr, and the share of other-language posts kept apart
+ * (not answered en or fr).
+ */
+import { readFileSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { loadClaims } from '../rules/claims/load.ts';
+import { createClaimMatcher } from '../rules/claims/matcher.ts';
+import { detectLanguage } from '../rules/language.ts';
+import { formatRuleErrors } from '../rules/errors.ts';
+
+interface Post {
+  id: string;
+  text: string;
+  lang: 'en' | 'fr' | 'other';
+  claim: string | null;
+  stance: 'spreads' | 'questions' | 'refutes' | null;
+}
+
+const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const opts = new Command()
+  .option('--corpus <dir>', 'corpus folder', join(repo, '../shared/corpus'))
+  .option('--verbose', 'list every miss')
+  .parse()
+  .opts<{ corpus: string; verbose?: boolean }>();
+
+const claimsFile = join(opts.corpus, 'claims.yaml');
+const { claims, errors } = loadClaims(claimsFile);
+if (errors.length) {
+  console.error(formatRuleErrors(errors));
+  process.exit(1);
+}
+const posts: Post[] = readFileSync(join(opts.corpus, 'posts.jsonl'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l) as Post);
+
+const matcher = createClaimMatcher(claims);
+const languages = ['en', 'fr'];
+let predicted = 0;
+let correct = 0;
+let labelled = 0;
+let candidateHits = 0;
+let stanceRight = 0;
+let stanceTotal = 0;
+let langRight = 0;
+let langTotal = 0;
+let keptApart = 0;
+let others = 0;
+const misses: string[] = [];
+
+for (const p of posts) {
+  const lang = detectLanguage(p.text, undefined, { languages });
+  if (p.lang === 'other') {
+    others++;
+    if (lang !== 'en' && lang !== 'fr') keptApart++;
+    else misses.push(`lang  ${p.id} other→${lang}: ${p.text.slice(0, 90)}`);
+  } else {
+    langTotal++;
+    if (lang === p.lang) langRight++;
+    else misses.push(`lang  ${p.id} ${p.lang}→${lang}: ${p.text.slice(0, 90)}`);
+  }
+
+  const m = matcher.match(p.text, lang === 'en' || lang === 'fr' ? lang : 'und');
+  if (p.claim) labelled++;
+  if (m.claim) {
+    predicted++;
+    if (m.claim.id === p.claim) correct++;
+  }
+  if (p.claim && (m.claim?.id === p.claim || m.candidates.some((c) => c.id === p.claim))) candidateHits++;
+  if (m.claim?.id !== p.claim) {
+    const got = m.claim ? `${m.claim.id} ${m.claim.score} [${m.claim.terms.join(', ')}]` : 'none';
+    const cands = m.candidates.map((c) => `${c.id}:${c.score}`).join(' ');
+    misses.push(`claim ${p.id} ${p.claim ?? 'null'}→${got} (${cands}): ${p.text.slice(0, 90)}`);
+  }
+  if (p.claim && m.claim?.id === p.claim) {
+    stanceTotal++;
+    const want = p.stance === 'refutes' ? 'refutes' : 'spreads';
+    if (m.stance === want) stanceRight++;
+    else misses.push(`stance ${p.id} ${p.stance}→${m.stance}: ${p.text.slice(0, 90)}`);
+  }
+}
+
+// Throughput of the matcher alone, 100 claims as in production-sized lists.
+const many = Array.from({ length: Math.ceil(100 / claims.length) }, (_, k) => claims.map((c) => ({ ...c, id: `${c.id}-${k}` }))).flat().slice(0, 100);
+const big = createClaimMatcher(many);
+const rounds = Math.max(1, Math.ceil(20_000 / posts.length));
+const t0 = performance.now();
+for (let r = 0; r < rounds; r++) for (const p of posts) big.match(p.text, 'und');
+const perSec = (rounds * posts.length) / ((performance.now() - t0) / 1000);
+
+const pct = (a: number, b: number) => (b ? (a / b).toFixed(3) : 'n/a');
+if (opts.verbose) console.log(misses.join('\n') + '\n');
+console.log(`posts ${posts.length}, claims ${claims.length}`);
+console.log(`claim precision      ${pct(correct, predicted)}  (${correct}/${predicted})`);
+console.log(`claim recall         ${pct(correct, labelled)}  (${correct}/${labelled})`);
+console.log(`candidate recall     ${pct(candidateHits, labelled)}  (${candidateHits}/${labelled})`);
+console.log(`stance accuracy      ${pct(stanceRight, stanceTotal)}  (${stanceRight}/${stanceTotal}, refutes vs spreads/questions)`);
+console.log(`language accuracy    ${pct(langRight, langTotal)}  (${langRight}/${langTotal} en/fr posts)`);
+console.log(`other kept apart     ${pct(keptApart, others)}  (${keptApart}/${others})`);
+console.log(`matching speed       ${Math.round(perSec)} items/s with ${many.length} claims`);

@@ -1,0 +1,120 @@
+/**
+ * `veille digest`: the morning digest, now. Without options it prints the text part; `--out`
+ * writes what would be mailed (HTML, and the text part beside it); `--send` mails every group.
+ */
+import { writeFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { parseDuration, type Config } from '../config.ts';
+import { openContext } from '../context.ts';
+import { createMailer } from '../../notifiers/mailer.ts';
+import { buildDigest, type ClaimInfo, type Label } from '../../notifiers/digest/build.ts';
+import type { DigestLang } from '../../notifiers/digest/i18n.ts';
+import { renderDigest } from '../../notifiers/digest/render.ts';
+import { digestGroups, digestSettings, sendDigests } from '../../notifiers/digest/send.ts';
+import { formatRuleErrors } from '../../rules/errors.ts';
+import { loadClaims } from '../../rules/claims/load.ts';
+import { loadRules } from '../../rules/loader.ts';
+import { fail } from './errors.ts';
+
+interface DigestOptions {
+  since?: string;
+  out?: string;
+  send?: boolean;
+  lang?: DigestLang;
+}
+
+export function register(program: Command): void {
+  program
+    .command('digest')
+    .description('render the morning digest now: print its text, write it for preview (--out) or mail it (--send)')
+    .option('--since <duration>', 'period covered, ending now, e.g. 24h, 3d (default: digest.since)')
+    .option('--out <file.html>', 'write the HTML that would be sent, and its text part next to it (.txt)')
+    .option('--send', 'mail it to digest.to and every team in digest.teams')
+    .addOption(new Option('--lang <lang>', 'language of the preview (default: digest.lang)').choices(['en', 'fr']))
+    .action(async (opts: DigestOptions, cmd: Command) => {
+      try {
+        await run(opts, cmd.optsWithGlobals());
+      } catch (err) {
+        fail(err);
+      }
+    });
+}
+
+async function run(opts: DigestOptions, globals: { config: string; db?: string }): Promise<void> {
+  const sinceText = opts.since;
+  if (sinceText !== undefined && parseDuration(sinceText) === null) {
+    process.stderr.write(`veille: --since ${JSON.stringify(sinceText)}: expected a duration such as 24h, 90m or 3d\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const { config, db } = openContext(globals);
+  try {
+    const groups = digestGroups(config.digest);
+    if (opts.send && !groups.length) {
+      process.stderr.write(`veille: ${config.file}: digest.to and digest.teams are empty: nobody to send the digest to\n`);
+      process.exitCode = 1;
+      return;
+    }
+    const until = Date.now();
+    const data = buildDigest(db, {
+      ...digestSettings(config),
+      since: until - parseDuration(sinceText ?? config.digest.since)!,
+      until,
+      labels: loadLabels(config),
+      claims: loadClaimInfo(config),
+    });
+
+    const lang = opts.lang ?? config.digest.lang;
+    const preview = renderDigest(data, lang);
+    if (opts.out) {
+      const textFile = opts.out.replace(/\.html?$/i, '') + '.txt';
+      writeFileSync(opts.out, preview.html);
+      writeFileSync(textFile, preview.text);
+      process.stderr.write(`wrote ${opts.out} and ${textFile}\n`);
+    } else if (!opts.send) {
+      process.stdout.write(preview.text);
+    }
+
+    if (opts.send) {
+      const mailer = createMailer(config);
+      try {
+        const results = await sendDigests(db, mailer, data, groups, { domain: config.from.split('@')[1] });
+        for (const r of results) {
+          const who = `${r.group.name ? `${r.group.name}: ` : ''}${r.group.to.join(', ')} (${r.group.lang})`;
+          if (r.ok) process.stderr.write(`sent to ${who}\n`);
+          else {
+            process.stderr.write(`veille: digest not sent to ${who} after ${r.attempts} attempt(s): ${r.error}\n`);
+            process.exitCode = 1;
+          }
+        }
+      } finally {
+        mailer.close();
+      }
+    }
+  } finally {
+    db.$client.close();
+  }
+}
+
+/** Topic labels from the rules; a rule folder with errors still labels the rules that loaded. */
+function loadLabels(config: Config): Map<string, Label> {
+  try {
+    const { rules, errors } = loadRules(config.rules);
+    if (errors.length) warn(`rules have errors, topics they define are shown by id:\n${formatRuleErrors(errors)}`);
+    return new Map(rules.map((r) => [r.id, r.label]));
+  } catch (err) {
+    warn(`cannot load rules from ${config.rules}, topics are shown by id: ${(err as Error).message}`);
+    return new Map();
+  }
+}
+
+function loadClaimInfo(config: Config): Map<string, ClaimInfo> {
+  if (!config.claims) return new Map();
+  const { claims, errors } = loadClaims(config.claims);
+  if (errors.length) warn(`claims file has errors, claims it defines are shown by id:\n${formatRuleErrors(errors)}`);
+  return new Map(claims.map((c) => [c.id, { status: c.status, text: c.text }]));
+}
+
+function warn(message: string): void {
+  process.stderr.write(`veille: warning: ${message}\n`);
+}
