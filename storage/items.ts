@@ -57,3 +57,8 @@ export type ItemStore = ReturnType<typeof itemStore>;
 export function getItem(db: Db, id: number): ItemRow | undefined {
   return db.select().from(items).where(eq(items.id, id)).get();
 }
+
+/** The earliest time any stored item was published (or fetched), to size a window over all of them. */
+export function earliestItemTime(db: Db): number | null {
+  return db.select({ t: sql<number | null>`min(coalesce(${items.publishedAt}, ${items.fetchedAt}))` }).from(items).get()?.t ?? null;
+}

@@ -21,7 +21,7 @@ function classify(input: string): Promise<{ code: number | null; stdout: string;
 
 const lines = (...objs: unknown[]) => objs.map((o) => (typeof o === 'string' ? o : JSON.stringify(o))).join('\n') + '\n';
 
-describe('veille classify', () => {
+describe('veille classify', { timeout: 60_000 }, () => {
   it('writes one verdict per input line, in order, with the documented fields', async () => {
     const { code, stdout, stderr } = await classify(
       lines(

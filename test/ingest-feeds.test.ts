@@ -57,7 +57,7 @@ describe('a cycle over healthy and broken feeds', () => {
     expect(health.city.items).toBe(2);
     expect(health.wire.items).toBe(3);
     // One log line per source per cycle, with counts and duration.
-    const sourceLines = log.lines.filter((l) => 'source' in l.obj);
+    const sourceLines = log.lines.filter((l) => 'sourceId' in l.obj);
     expect(sourceLines).toHaveLength(6);
     expect(sourceLines.every((l) => 'durationMs' in l.obj && 'fetched' in l.obj)).toBe(true);
   });

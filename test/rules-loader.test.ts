@@ -101,7 +101,7 @@ describe('rules loader', () => {
     ]);
     const text = readFileSync(join(dir, 'q.yaml'), 'utf8');
     expect(formatRuleError(errors[1], text)).toBe(
-      `${join(dir, 'q.yaml')}:7:26: rule "single": query: unclosed "("\n    query: 'l''agent AND (arrest*'\n${' '.repeat(27)}^`,
+      `${join(dir, 'q.yaml')}:7:26: rule "single": query: unclosed "("\n      query: 'l''agent AND (arrest*'\n${' '.repeat(27)}^`,
     );
   });
 

@@ -40,8 +40,8 @@ export async function runSource(deps: IngestDeps, source: Source, backoff: Backo
   const outcome = (status: SourceOutcome['status'], summary: IngestSummary, error?: string): SourceOutcome => {
     const result = { ...summary, sourceId: source.id, status, error, durationMs: clock() - started };
     const { byLang, byTopic, ...counts } = result;
-    if (status === 'failed') log.warn({ source: source.id, ...counts }, `source ${source.id} failed: ${error}`);
-    else if (status !== 'skipped') log.info({ source: source.id, ...counts }, `source ${source.id}: ${summary.new} new of ${summary.fetched}`);
+    if (status === 'failed') log.warn(counts, `source ${source.id} failed: ${error}`);
+    else if (status !== 'skipped') log.info(counts, `source ${source.id}: ${summary.new} new of ${summary.fetched}`);
     return result;
   };
   if (!opts.force && row.nextAttemptAt && row.nextAttemptAt > started) {

@@ -52,8 +52,9 @@ function labelIn(label: AlertLabel | undefined, lang: Lang): string | undefined 
 }
 
 function describe(err: unknown): string {
-  const e = err as { code?: string; responseCode?: number; response?: string; message?: string };
-  return [e.code, e.responseCode, e.response ?? e.message].filter((x) => x !== undefined && x !== '').join(' ').slice(0, 500);
+  const e = err as { code?: string; response?: string; message?: string };
+  // The server's response starts with its reply code.
+  return [e.code, e.response ?? e.message].filter((x) => x !== undefined && x !== '').join(' ').slice(0, 500);
 }
 
 // One pass at a time per database in this process: the cycle-end delivery and the timer share it.

@@ -65,7 +65,8 @@ function blindSpots(data: DigestData, fmt: Formatter): string {
   const t = fmt.t;
   if (!data.blindSpots.length) return section('blind-spots', t.blindSpots, none(t.blindSpotsNone));
   const rows = data.blindSpots.map(
-    (b) => `<p style="${P}"><strong>${esc(b.sourceId)}</strong> <span style="${META}">(${esc(b.type)})</span><br><span style="${META}">${esc(p.blindSpotDetails(b, fmt, data.now))}</span></p>`,
+    (b) =>
+      `<p style="${P}"><strong>${esc(`${b.sourceId} (${b.type})`)}</strong>${esc(t.colon.trimEnd())}<br><span style="${META}">${esc(p.blindSpotDetails(b, fmt, data.now))}</span></p>`,
   );
   return section('blind-spots', t.blindSpots, `<p style="${P}color:#9b1c1c;">${esc(t.blindSpotsIntro)}</p>\n${rows.join('\n')}`, '#c53030');
 }
@@ -101,7 +102,7 @@ function topics(data: DigestData, fmt: Formatter): string {
     const breakdown = p.breakdown(topic.byLang, topic.bySource, fmt).map(esc);
     return (
       `<div class="topic" style="margin:0 0 18px;">` +
-      `<h3 style="${FONT}font-size:15px;margin:14px 0 2px;color:#1d2733;">${esc(p.label(topic.label, fmt))} <span style="color:#1a4e8a;">${esc(fmt.number(topic.count))}</span></h3>` +
+      `<h3 style="${FONT}font-size:15px;margin:14px 0 2px;color:#1d2733;">${esc(p.label(topic.label, fmt))}${esc(t.colon)}<span style="color:#1a4e8a;">${esc(fmt.number(topic.count))}</span></h3>` +
       `<p style="${META}margin:0;">${esc(p.topicStats(topic, data, fmt))}</p>\n` +
       chartHtml(topic.days, fmt) +
       (breakdown.length ? `\n<p style="${META}margin:0 0 6px;">${breakdown.join('<br>')}</p>` : '') +

@@ -185,7 +185,7 @@ export class BurstDetector {
     }
     candidates.sort((a, b) => b.score - a.score);
 
-    const flagged: Burst[] = [];
+    const flagged: Ongoing[] = [];
     for (const c of candidates) {
       const id = keyId(c.state);
       const window = c.state.recent.filter((r) => r.at > now - c.windowMs && r.at <= now);
@@ -214,9 +214,9 @@ export class BurstDetector {
       };
       this.ongoing.set(burst.ref, burst);
       this.owner.set(id, burst);
-      flagged.push(publicView(burst));
+      flagged.push(burst);
     }
-    return { flagged, ended };
+    return { flagged: flagged.map(publicView), ended };
   }
 
   active(): Burst[] {

@@ -102,6 +102,9 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
       docs.push({ claim, norm2, analysis });
     }
   });
+  // Scratch space for one match: accumulated dot products per wording, and the wordings touched.
+  const dots = new Float64Array(docs.length);
+  const touched: number[] = [];
   const claimTexts = claims.map((c) => [c.text.en, c.text.fr].filter((t): t is string => !!t));
 
   return {
@@ -109,20 +112,24 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
       const full = title ? `${title}\n${text}` : text;
       const post = analyze(full, lang, lexicon);
       let postNorm2 = 0;
-      const dots = new Map<number, number>();
       for (const c of post.concepts.keys()) {
         const w = idf.get(c);
         postNorm2 += (w ?? unseen) ** 2;
         if (w === undefined) continue;
-        for (const d of postings.get(c)!) dots.set(d, (dots.get(d) ?? 0) + w * w);
+        for (const d of postings.get(c)!) {
+          if (dots[d] === 0) touched.push(d);
+          dots[d] += w * w;
+        }
       }
       const best = new Map<number, { score: number; doc: number }>();
-      for (const [d, dot] of dots) {
+      for (const d of touched) {
         const doc = docs[d];
-        const score = (dot / Math.sqrt(doc.norm2 * postNorm2)) * agreement(post, doc.analysis);
+        const score = (dots[d] / Math.sqrt(doc.norm2 * postNorm2)) * agreement(post, doc.analysis);
+        dots[d] = 0;
         const prev = best.get(doc.claim);
         if (!prev || score > prev.score) best.set(doc.claim, { score, doc: d });
       }
+      touched.length = 0;
       const ranked = [...best.entries()]
         .filter(([, b]) => b.score >= candidateThreshold)
         .sort((a, b) => b[1].score - a[1].score);
