@@ -7,6 +7,8 @@ import { register as registerOutbox } from './commands/outbox.ts';
 import { register as registerClassify } from './commands/classify.ts';
 import { register as registerLabel } from './commands/label.ts';
 import { register as registerRules } from './commands/rules.ts';
+import { register as registerBursts } from './commands/bursts.ts';
+import { register as registerRulesExplain } from './commands/rules-explain.ts';
 
 const program = new Command('veille')
   .description('Media monitoring for public institutions: ingest mentions, flag rumours and emerging issues, email staff.')
@@ -22,5 +24,7 @@ registerOutbox(program);
 registerClassify(program);
 registerLabel(program);
 registerRules(program);
+registerBursts(program);
+registerRulesExplain(program);
 
 await program.parseAsync(process.argv);

@@ -45,7 +45,7 @@ try {
     ...digestSettings(config),
     since,
     until,
-    labels: engine.matchers.ok ? engine.matchers.labels : new Map(),
+    labels: engine.matchers.labels,
   });
   const digest = renderDigest(data, config.digest.lang);
   mkdirSync(outDir, { recursive: true });

@@ -4,7 +4,7 @@
  */
 import { ConfigError, type Config } from './config.ts';
 import type { Logger } from './log.ts';
-import { loadMatchers, type Matchers } from './matchers.ts';
+import { loadMatchers, type LoadedMatchers } from './matchers.ts';
 import { openDb, type Db } from '../storage/db.ts';
 import { itemStore } from '../storage/items.ts';
 import { createSource } from './sources/index.ts';
@@ -21,9 +21,9 @@ export interface Engine {
   config: Config;
   db: Db;
   sources: Source[];
-  matchers: Matchers;
+  matchers: LoadedMatchers;
   /** Swaps in newly loaded matchers (a rules folder that changed and validated). */
-  setMatchers(m: Matchers): void;
+  setMatchers(m: LoadedMatchers): void;
   runSource(source: Source, opts?: { force?: boolean; signal?: AbortSignal }): Promise<SourceOutcome>;
   runCycle(opts?: { force?: boolean; signal?: AbortSignal; only?: string[] }): Promise<CycleSummary>;
   close(): void;
@@ -34,11 +34,12 @@ const CONCURRENCY = 6;
 
 export function createEngine(config: Config, log: Logger, opts: { hooks?: NewItemHook[] } = {}): Engine {
   const db = openDb(config.database);
-  let matchers = loadMatchers(config, db);
-  if (!matchers.ok) {
+  const loaded = loadMatchers(config, db);
+  if (!loaded.ok) {
     db.$client.close();
-    throw new ConfigError(matchers.errors);
+    throw new ConfigError(loaded.errors);
   }
+  let matchers: LoadedMatchers = loaded;
   const store = itemStore(db);
   const sources = config.sources.map((s) => createSource(s));
   const backoff: Backoff = { baseMs: config.backoff.base_s * 1000, maxMs: config.backoff.max_s * 1000 };

@@ -10,9 +10,13 @@ import { loadRules } from '../rules/loader.ts';
 import { createTopicMatcher } from '../rules/topics.ts';
 import type { Classifier } from '../rules/types.ts';
 
-export type Matchers =
-  | { ok: true; classifier: Classifier; labels: Map<string, { en: string; fr: string }> }
-  | { ok: false; errors: string };
+export interface LoadedMatchers {
+  ok: true;
+  classifier: Classifier;
+  labels: Map<string, { en: string; fr: string }>;
+}
+
+export type Matchers = LoadedMatchers | { ok: false; errors: string };
 
 export function loadMatchers(config: Pick<Config, 'rules' | 'claims' | 'languages'>, _db?: Db): Matchers {
   const { rules, errors } = loadRules(config.rules);

@@ -51,7 +51,7 @@ export function createMailer(config: Pick<Config, 'smtp' | 'from'>): Mailer {
         headers: msg.headers,
         attachments: msg.attachments,
       });
-      return { messageId: info.messageId, response: info.response };
+      return { messageId: info.messageId, response: info.response ?? '' };
     },
     close() {
       transport.close();

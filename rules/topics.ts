@@ -67,8 +67,7 @@ export function createTopicMatcher(rules: CompiledRule[]): TopicExplainer {
 
   function evaluate(c: Compiled, item: ItemText, ix: ItemIndex, explain: boolean): RuleExplanation | TopicHit | null {
     const ruleId = c.rule.id;
-    const fail = (reason: NoMatchReason, detail: string, queries: QueryKey[] = [], excludedBy: LeafMatch[] = [], matchedTerms: LeafMatch[] = []) =>
-      explain ? { ruleId, matched: false, reason, detail, queries, matchedTerms, excludedBy } : null;
+    const fail = explain ? noMatch.bind(null, ruleId) : nothing;
     // Unknown language is kept: filtering it out would hide short posts the rule is meant for.
     if (c.languages && item.lang !== 'und' && !c.languages.has(item.lang)) {
       return fail('language', `item language ${item.lang} is not in ${[...c.languages].join(', ')}`);
@@ -112,6 +111,22 @@ export function createTopicMatcher(rules: CompiledRule[]): TopicExplainer {
       return compiled.map((c) => evaluate(c, item, ix, true) as RuleExplanation);
     },
   };
+}
+
+function noMatch(
+  ruleId: string,
+  reason: NoMatchReason,
+  detail: string,
+  queries: QueryKey[] = [],
+  excludedBy: LeafMatch[] = [],
+  matchedTerms: LeafMatch[] = [],
+): RuleExplanation {
+  return { ruleId, matched: false, reason, detail, queries, matchedTerms, excludedBy };
+}
+
+/** Stands for noMatch() when not explaining, so the hot path builds no explanation. */
+function nothing(): null {
+  return null;
 }
 
 /** The item's language picks its query; an item of unknown language is tried with each. */

@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../daemon/config.ts';
 import { queueAlert } from '../notifiers/alerts/group.ts';
 import type { AlertClaim } from '../notifiers/alerts/render.ts';
 import { deliverDueAlerts } from '../notifiers/alerts/send.ts';
@@ -206,5 +210,17 @@ describe('routing by team and language', () => {
     expect(html).toContain('&lt;script&gt;');
     expect(html).toContain('&lt;b&gt;cue&lt;/b&gt;');
     expect(text).toContain('<script>alert(1)</script>');
+  });
+});
+
+describe('alerts config', () => {
+  it('points at the line of a malformed quiet hour or an unknown severity', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'veille-alerts-')), 'veille.yaml');
+    writeFileSync(
+      file,
+      ['alerts:', '  to: [duty@example.org]', '  teams:', '    - id: comms', '      match: ["claim:*"]', '      to: [comms@example.org]', '      quiet_hours: { start: "22h", end: "07:00" }', '      override: urgent', ''].join('\n'),
+    );
+    expect(() => loadConfig(file)).toThrow(/veille\.yaml:7: alerts\.teams\.0\.quiet_hours\.start: a time of day as HH:MM/);
+    expect(() => loadConfig(file)).toThrow(/veille\.yaml:8: alerts\.teams\.0\.override: /);
   });
 });

@@ -1,4 +1,11 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openDb } from '../storage/db.ts';
+import { itemStore } from '../storage/items.ts';
+import { endBurst, saveBurst } from '../storage/stories.ts';
 import { BurstDetector, type Burst, type DetectorOptions } from '../rules/bursts/detector.ts';
 import { BurstKeys, type WeightedKey } from '../rules/bursts/keys.ts';
 import { surprise } from '../rules/bursts/tail.ts';
@@ -167,5 +174,39 @@ describe('stream generator', () => {
     const count = (h: number) => background.filter((i) => hourOf(i.at) === h).length;
     expect(count(8)).toBeGreaterThan(3 * count(3));
     expect(background.some((i) => i.lang === 'fr') && background.some((i) => i.lang === 'en')).toBe(true);
+  });
+});
+
+describe('veille bursts', () => {
+  it('prints the recent and ongoing bursts with their counts, baselines and top items', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'veille-bursts-'));
+    const config = join(dir, 'veille.yaml');
+    writeFileSync(config, `database: ${join(dir, 'v.db')}\nrules: ${join(dir, 'rules')}\n`);
+    const db = openDb(join(dir, 'v.db'));
+    const now = Date.now();
+    const itemId = itemStore(db).insertItem(db, {
+      sourceId: 'x', externalId: '1', title: '', text: 'Huge sinkhole opens on Bank Street, a car fell in', fetchedAt: now, contentHash: 'h1', lang: 'en',
+    });
+    const recent: Burst = {
+      ref: '', kind: 'term', key: 'sinkhol', startedAt: now - 20 * MIN, flaggedAt: now - 10 * MIN, count: 9, baseline: 0.1, score: 12.5,
+      windowMs: 15 * MIN, itemIds: [itemId], relatedKeys: ['story:3'], status: 'active',
+    };
+    saveBurst(db, recent);
+    const old = { ...recent, key: 'parad', startedAt: now - 3 * DAY - HOUR, flaggedAt: now - 3 * DAY, itemIds: [], relatedKeys: [] };
+    saveBurst(db, old);
+    endBurst(db, old, now - 2 * DAY);
+    db.$client.close();
+
+    const cli = (...args: string[]) => execFileSync(process.execPath, ['daemon/veille.mjs', 'bursts', '--config', config, ...args], { encoding: 'utf8' });
+    const day = cli('--since', '24h');
+    expect(day).toMatch(/ACTIVE term:sinkhol\s+9 items in 15 min vs 0\.1 expected/);
+    expect(day).toContain('also story:3');
+    expect(day).toContain(`#${itemId} Huge sinkhole opens on Bank Street`);
+    expect(day).not.toContain('parad');
+    expect(cli('--since', '7d')).toMatch(/ended\s+term:parad/);
+
+    const bad = spawnSync(process.execPath, ['daemon/veille.mjs', 'bursts', '--config', config, '--since', 'yesterday'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('"yesterday" is not a duration');
   });
 });

@@ -123,9 +123,10 @@ describe('digest rendering', () => {
     const { text, html, subject } = renderDigest(data, 'en');
     expect(subject).toBe('Veille digest, Nov 23, 2026: 7 items, 2 flagged, 1 source failing');
     for (const part of [text, html]) {
-      expect(part).toContain('7 items in this period (+4 (+133%)).');
+      expect(part).toContain('7 items in this period, +4 (+133%) vs previous day.');
+      expect(part).toContain('Flagged: 2, +2 (none before) vs previous day.');
       expect(part).toContain('3 items · +1 (+50%) vs previous day · 7-day average 2 per day');
-      expect(part).toContain('2 items · +2, new vs previous day · 7-day average 0 per day');
+      expect(part).toContain('2 items · +2 (none before) vs previous day · 7-day average 0 per day');
       expect(part).toContain('failing for 5 h, 2 failed attempts');
       expect(part).toContain('By language: English 5, French 2');
       expect(part).toContain('2 items (previous period: 1), rising');

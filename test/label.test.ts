@@ -87,4 +87,31 @@ describe('veille label and retrain', { timeout: 60_000 }, () => {
     expect(r.stderr).toMatch(/rumour or not-rumour/);
     expect(labels().staff.rumour).toHaveLength(1);
   });
+
+  it('explains a stored item: language, rules, claim scores, rumour cues and the flag', () => {
+    const r = veille(ws, ['rules', 'explain', String(claimItem)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Language: en — detected/);
+    expect(r.stdout).toMatch(/✗ water \[alert, high\]: the query does not match/);
+    expect(r.stdout).toMatch(/MATCH T02 +score [\d.]+ +carried by: .*lemieux/i);
+    expect(r.stdout).toMatch(/Rumour score: [\d.]+ \(threshold 0\.60; learned from \d+ examples\)/);
+    expect(r.stdout).toMatch(/Flag: FLAGGED\n  - matches known claim T02/);
+  });
+
+  it('explains free text, including why a refutation is not flagged', () => {
+    const r = veille(ws, ['rules', 'explain', '--text', "Faux: personne n'a piraté l'usine de l'île Lemieux, l'eau est potable."]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Language: fr/);
+    expect(r.stdout).toMatch(/✓ water/);
+    expect(r.stdout).toMatch(/T02/);
+    expect(r.stdout).toMatch(/stance: refutes/);
+    expect(r.stdout).toMatch(/cue refutation/);
+    expect(r.stdout).toMatch(/Flag: not flagged\n  because it refutes/);
+  });
+
+  it('says when the item to explain does not exist', () => {
+    const r = veille(ws, ['rules', 'explain', '4242']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no item 4242 in .*veille\.db/);
+  });
 });

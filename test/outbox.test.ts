@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../daemon/log.ts';
-import { deliverDueAlerts } from '../notifiers/alerts/send.ts';
+import { deliverDueAlerts, startAlertSender } from '../notifiers/alerts/send.ts';
 import { createMailer, type Mailer } from '../notifiers/mailer.ts';
 import { openDb, type Db } from '../storage/db.ts';
 import { deadAlertsSince, listOutbox } from '../storage/outbox.ts';
@@ -140,6 +140,24 @@ describe('delivery through a real SMTP server', () => {
     // A dead alert is not tried again.
     await deliverDueAlerts(db, mailer, config, { now: T0 + 120 * MIN, log });
     expect(catcher.messages).toHaveLength(1);
+  });
+});
+
+describe('the sender running beside the daemon', () => {
+  it('delivers an alert queued after it started, without waiting for the next cycle', async () => {
+    const catcher = new SmtpCatcher();
+    await catcher.start();
+    const config = alertConfig({ every: '1s' }, { smtp: catcher.smtp });
+    const db = openDb(':memory:');
+    const mailer = createMailer(config);
+    const sender = startAlertSender(db, mailer, config, {}, log);
+    flagItem(db, config, { title: 'spreading now' }, { kind: 'claim', key: 'C2', severity: 'high', reasons: [], at: Date.now() });
+    while (!catcher.messages.length) await new Promise((r) => setTimeout(r, 50));
+    await sender.stop();
+    expect(listOutbox(db, 0).map((e) => e.status)).toEqual(['sent']);
+    mailer.close();
+    await catcher.stop();
+    db.$client.close();
   });
 });
 

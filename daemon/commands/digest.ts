@@ -78,7 +78,8 @@ async function run(opts: DigestOptions, globals: { config: string; db?: string }
     if (opts.send) {
       const mailer = createMailer(config);
       try {
-        const results = await sendDigests(db, mailer, data, groups, { domain: config.from.split('@')[1] });
+        // Someone is waiting at the terminal: one quick retry, not the daemon's patient schedule.
+        const results = await sendDigests(db, mailer, data, groups, { domain: config.from.split('@')[1], attempts: 2, retryDelayMs: 5_000 });
         for (const r of results) {
           const who = `${r.group.name ? `${r.group.name}: ` : ''}${r.group.to.join(', ')} (${r.group.lang})`;
           if (r.ok) process.stderr.write(`sent to ${who}\n`);

@@ -18,7 +18,7 @@ const en = {
       .filter(Boolean)
       .join(', '),
   items: { one: 'item', other: 'items' } as Plural,
-  overview: (items: string, change: string) => `${items} in this period (${change}).`,
+  overview: (items: string, change: string) => `${items} in this period, ${change}.`,
   blindSpots: 'Blind spots: sources not reporting',
   blindSpotsIntro: 'Nothing new arrives from these sources: mentions published there are being missed.',
   blindSpotsNone: 'All sources are reporting.',
@@ -27,7 +27,7 @@ const en = {
   neverSucceeded: 'never reached',
   lastError: 'last error',
   flagged: 'Flagged rumours',
-  flaggedCount: (n: string, change: string) => `Flagged: ${n} (${change}).`,
+  flaggedCount: (n: string, change: string) => `Flagged: ${n}, ${change}.`,
   flaggedNone: 'Nothing flagged.',
   why: 'why',
   claims: 'Known claims seen',
@@ -53,7 +53,7 @@ const en = {
   sources: 'Items by source',
   sourcesNone: 'No items in this period.',
   noChange: 'no change',
-  newSince: 'new',
+  noneBefore: 'none before',
   generated: (when: string) => `Generated ${when} by Veille.`,
   budget: 'Paid API reads this month',
   budgetUse: (used: string, budget: string, pct: string) => `${used} of ${budget} (${pct})`,
@@ -74,7 +74,7 @@ const fr: Strings = {
       .filter(Boolean)
       .join(', '),
   items: { one: 'élément', other: 'éléments' },
-  overview: (items, change) => `${items} sur la période (${change}).`,
+  overview: (items, change) => `${items} sur la période, ${change}.`,
   blindSpots: 'Angles morts : sources en panne',
   blindSpotsIntro: 'Plus rien n’arrive de ces sources : les mentions qui y paraissent nous échappent.',
   blindSpotsNone: 'Toutes les sources répondent.',
@@ -83,7 +83,7 @@ const fr: Strings = {
   neverSucceeded: 'jamais atteinte',
   lastError: 'dernière erreur',
   flagged: 'Rumeurs signalées',
-  flaggedCount: (n, change) => `Signalés : ${n} (${change}).`,
+  flaggedCount: (n, change) => `Signalés : ${n}, ${change}.`,
   flaggedNone: 'Rien de signalé.',
   why: 'motif',
   claims: 'Allégations connues repérées',
@@ -109,7 +109,7 @@ const fr: Strings = {
   sources: 'Éléments par source',
   sourcesNone: 'Aucun élément sur la période.',
   noChange: 'inchangé',
-  newSince: 'nouveau',
+  noneBefore: 'aucun auparavant',
   generated: (when) => `Produit le ${when} par Veille.`,
   budget: 'Lectures d’API payantes ce mois-ci',
   budgetUse: (used, budget, pct) => `${used} sur ${budget} (${pct})`,
@@ -165,10 +165,10 @@ export class Formatter {
     return `${this.num.format(n)} ${word[this.plural.select(n) === 'one' ? 'one' : 'other']}`;
   }
 
-  /** `+3 (+50 %)`, `new`, `no change`: how `now` compares with `before`. */
+  /** `+3 (+50 %)`, `+2 (none before)`, `no change`: how `now` compares with `before`. */
   change(now: number, before: number): string {
     if (now === before) return this.t.noChange;
-    if (before === 0) return `${this.signed.format(now)}, ${this.t.newSince}`;
+    if (before === 0) return `${this.signed.format(now)} (${this.t.noneBefore})`;
     return `${this.signed.format(now - before)} (${this.pct.format((now - before) / before)})`;
   }
 

@@ -17,8 +17,17 @@ export function periodLine(data: DigestData, fmt: Formatter): string {
   return fmt.t.period(fmt.dateTimeOf(data.since), fmt.dateTimeOf(data.until), data.timezone);
 }
 
+/** `vs previous day`, or `vs previous period` when the digest covers something else than a day. */
+function versus(data: DigestData, fmt: Formatter): string {
+  return data.until - data.since === DAY ? fmt.t.vsPreviousDay : fmt.t.vsPreviousPeriod;
+}
+
+function changeVersus(now: number, before: number, data: DigestData, fmt: Formatter): string {
+  return `${fmt.change(now, before)} ${versus(data, fmt)}`;
+}
+
 export function overviewLine(data: DigestData, fmt: Formatter): string {
-  return fmt.t.overview(fmt.count(data.totals.items, fmt.t.items), fmt.change(data.totals.items, data.totals.previous));
+  return fmt.t.overview(fmt.count(data.totals.items, fmt.t.items), changeVersus(data.totals.items, data.totals.previous, data, fmt));
 }
 
 /** `English 12, French 5`. */
@@ -50,7 +59,7 @@ export function reasonsLine(item: DigestItem, fmt: Formatter): string | null {
 }
 
 export function flaggedLine(data: DigestData, fmt: Formatter): string {
-  return fmt.t.flaggedCount(fmt.number(data.flagged.count), fmt.change(data.flagged.count, data.flagged.previous));
+  return fmt.t.flaggedCount(fmt.number(data.flagged.count), changeVersus(data.flagged.count, data.flagged.previous, data, fmt));
 }
 
 /** The claim in the reader's language, else in the other one, else its id. */
@@ -75,10 +84,9 @@ export function emergingLine(e: EmergingIssue, fmt: Formatter): string {
 /** `12 items · +3 (+33 %) vs previous day · 7-day average 9 per day`. */
 export function topicStats(topic: TopicSummary, data: DigestData, fmt: Formatter): string {
   const t = fmt.t;
-  const versus = data.until - data.since === DAY ? t.vsPreviousDay : t.vsPreviousPeriod;
   return [
     fmt.count(topic.count, t.items),
-    `${fmt.change(topic.count, topic.previous)} ${versus}`,
+    changeVersus(topic.count, topic.previous, data, fmt),
     `${t.average7} ${fmt.number(topic.average7)} ${t.perDay}`,
   ].join(' · ');
 }

@@ -3,7 +3,7 @@
  * groups, or a truncated stem for words the lexicon does not know), the numbers it states and the
  * places it names.
  */
-import { fold, isStopWord, stem, tokenize, type Lang } from '../text.ts';
+import { isStopWord, stem, tokenize, type Lang } from '../text.ts';
 import { phraseKey, WHOLE_CITY, type Lexicon } from './lexicon.ts';
 
 export type NumberKind = 'money' | 'time' | 'plain';
@@ -22,20 +22,26 @@ export interface Analysis {
 // agree on their first letters far more often than on their endings.
 const STEM_PREFIX = 6;
 
-const NUMBER = /(\$\s?)?\b(\d{1,3}(?:[,\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)\s?(\$|dollars?\b|bucks\b|piasses?\b|p\.?\s?m\b\.?|a\.?\s?m\b\.?|h\b|hrs?\b)?/g;
+// Read from the raw text: tokens have lost "$" and "p.m.". Case-insensitive instead of folded.
+const NUMBER = /(\$\s?)?\b(\d{1,3}(?:[,\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)\s?(\$|dollars?\b|bucks\b|piasses?\b|p\.?\s?m\b\.?|a\.?\s?m\b\.?|h\b|hrs?\b)?/gi;
+const HAS_DIGIT = /\d/;
 const MONEY_WORDS = new Set(['dollar', 'dollars', 'bucks', 'piasse', 'piasses', 'balles']);
 
 export function analyze(text: string, lang: Lang | 'und', lexicon: Lexicon): Analysis {
   const langs: readonly Lang[] = lang === 'und' ? ['en', 'fr'] : [lang];
-  const terms = tokenize(text)
-    .map((t) => t.term)
-    .filter((t) => t[0] !== '@')
-    .map((t) => (t[0] === '#' ? t.slice(1) : t));
+  // Handles name accounts, not subjects; a hashtag's word counts as a word.
+  const terms: string[] = [];
+  const keys: string[] = [];
+  for (const { term } of tokenize(text)) {
+    if (term[0] === '@') continue;
+    const t = term[0] === '#' ? term.slice(1) : term;
+    terms.push(t);
+    keys.push(phraseKey(t));
+  }
   const concepts = new Map<string, string>();
   const numbers: Analysis['numbers'] = { money: new Set(), time: new Set(), plain: new Set() };
   const places = new Set<string>();
 
-  const keys = terms.map(phraseKey);
   for (let i = 0; i < terms.length; ) {
     const phrase = lexicon.phrase(keys, i);
     if (phrase) {
@@ -55,7 +61,7 @@ export function analyze(text: string, lang: Lang | 'und', lexicon: Lexicon): Ana
     }
   }
 
-  readDigits(fold(text), numbers);
+  if (HAS_DIGIT.test(text)) readDigits(text, numbers);
   readNumberWords(terms, lexicon, numbers);
   for (const kind of ['money', 'time', 'plain'] as const) {
     for (const v of numbers[kind]) if (!concepts.has(`n:${v}`)) concepts.set(`n:${v}`, String(v));
@@ -74,7 +80,7 @@ function readDigits(text: string, out: Analysis['numbers']): void {
   for (const m of text.matchAll(NUMBER)) {
     const value = Number(m[2].replace(/[,\u00a0\u202f](?=\d{3}\b)/g, '').replace(',', '.'));
     if (!Number.isFinite(value)) continue;
-    const unit = (m[3] ?? '').replace(/[.\s]/g, '');
+    const unit = (m[3] ?? '').replace(/[.\s]/g, '').toLowerCase();
     if (m[1] || unit === '$' || MONEY_WORDS.has(unit)) out.money.add(value);
     else if (unit === 'pm' && value <= 12) out.time.add(value).add(value === 12 ? 12 : value + 12);
     else if (unit === 'am' && value <= 12) out.time.add(value);

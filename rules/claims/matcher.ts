@@ -22,7 +22,7 @@
  * a different area of the city, than the claim: same words, other story.
  */
 import type { Lang } from '../text.ts';
-import { analyze, type Analysis, type NumberKind } from './analyze.ts';
+import { analyze, type Analysis } from './analyze.ts';
 import { loadLexicon, type Lexicon } from './lexicon.ts';
 import type { Claim } from './load.ts';
 import { detectStance, type Stance } from './stance.ts';
@@ -124,8 +124,11 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
       const best = new Map<number, { score: number; doc: number }>();
       for (const d of touched) {
         const doc = docs[d];
-        const score = (dots[d] / Math.sqrt(doc.norm2 * postNorm2)) * agreement(post, doc.analysis);
+        const raw = dots[d] / Math.sqrt(doc.norm2 * postNorm2);
         dots[d] = 0;
+        // Agreement can only lower a score: skip it where the score is already too low.
+        if (raw < candidateThreshold) continue;
+        const score = raw * agreement(post, doc.analysis);
         const prev = best.get(doc.claim);
         if (!prev || score > prev.score) best.set(doc.claim, { score, doc: d });
       }
@@ -156,13 +159,17 @@ function variantLang(text: string): Lang | 'und' {
 /** Multiplier below 1 when the post contradicts the wording on an amount, a time or a place. */
 function agreement(post: Analysis, doc: Analysis): number {
   let factor = 1;
-  for (const kind of ['money', 'time'] as NumberKind[]) {
-    const p = post.numbers[kind];
-    const d = doc.numbers[kind];
-    if (p.size && d.size && ![...p].some((v) => d.has(v))) factor *= DISAGREE_NUMBER;
-  }
-  if (post.places.size && doc.places.size && ![...post.places].some((p) => doc.places.has(p))) factor *= DISAGREE_PLACE;
+  if (disagree(post.numbers.money, doc.numbers.money)) factor *= DISAGREE_NUMBER;
+  if (disagree(post.numbers.time, doc.numbers.time)) factor *= DISAGREE_NUMBER;
+  if (disagree(post.places, doc.places)) factor *= DISAGREE_PLACE;
   return factor;
+}
+
+/** Both sides state something of the kind, and nothing in common. */
+function disagree<T>(a: Set<T>, b: Set<T>): boolean {
+  if (!a.size || !b.size) return false;
+  for (const v of a) if (b.has(v)) return false;
+  return true;
 }
 
 /** The post's words that carried the match, heaviest first. */

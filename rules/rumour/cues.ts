@@ -63,7 +63,7 @@ const PHRASES: Record<Exclude<CueKind, 'caps' | 'exclamation'>, string[]> = {
     'vous avez entendu', 'quelqu\'un a entendu', 'c\'est vrai que',
   ],
   refutation: [
-    'fake news', '(?:is|are|was|this is|that\'s|that is) (?:false|fake|a hoax|untrue|not true)', 'not true', 'no truth', 'hoax', 'debunk',
+    'fake news', '(?:false|faux|fake)(?= ?:)', '(?:is|are|was|this is|that\'s|that is) (?:false|fake|a hoax|untrue|not true)', 'not true', 'no truth', 'hoax', 'debunk',
     'misinformation', 'disinformation', 'no evidence', 'false (?:claim|rumou?r|report|information|post)', 'do not share', 'don\'t share',
     'stop sharing', 'fact.check', 'not accurate', 'inaccurate', 'there is no (?:truth|evidence|plan)', 'contrary to (?:posts|rumou?rs|claims)',
     'fausses? (?:nouvelles?|informations?|rumeurs?)', 'c\'est faux', 'est faux', 'sont fausses', 'pas vrai', 'aucune preuve',

@@ -141,3 +141,40 @@ CREATE TABLE `sources` (
 	`reads_month` text,
 	`reads_count` integer DEFAULT 0 NOT NULL
 );
+--> statement-breakpoint
+CREATE TABLE `bursts` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`kind` text NOT NULL,
+	`key` text NOT NULL,
+	`started_at` integer NOT NULL,
+	`flagged_at` integer NOT NULL,
+	`count` real NOT NULL,
+	`baseline` real NOT NULL,
+	`score` real NOT NULL,
+	`window_ms` integer NOT NULL,
+	`status` text DEFAULT 'active' NOT NULL,
+	`ended_at` integer,
+	`top_item_ids` text NOT NULL,
+	`related_keys` text DEFAULT '[]' NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `bursts_key_flagged` ON `bursts` (`kind`,`key`,`flagged_at`);--> statement-breakpoint
+CREATE INDEX `bursts_flagged_at` ON `bursts` (`flagged_at`);--> statement-breakpoint
+CREATE TABLE `stories` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`representative_item_id` integer NOT NULL,
+	`size` integer NOT NULL,
+	`first_seen` integer NOT NULL,
+	`last_seen` integer NOT NULL,
+	`sources` text NOT NULL,
+	`langs` text NOT NULL,
+	`signature` text NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `stories_last_seen` ON `stories` (`last_seen`);--> statement-breakpoint
+CREATE TABLE `story_items` (
+	`item_id` integer PRIMARY KEY NOT NULL,
+	`story_id` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `story_items_story` ON `story_items` (`story_id`);

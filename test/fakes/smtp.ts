@@ -32,6 +32,8 @@ export interface SmtpCatcherOptions {
   down?: boolean;
   /** Listen on this port instead of a free one, e.g. to come back where a down server was. */
   port?: number;
+  /** Take a message's data and never reply, like a relay stuck after DATA. */
+  hold?: boolean;
 }
 
 export class SmtpCatcher {
@@ -41,6 +43,7 @@ export class SmtpCatcher {
   port = 0;
   refuse: Refusal | undefined;
   drop: 'connect' | 'data' | undefined;
+  hold: boolean;
   private readonly down: boolean;
   private readonly fixedPort: number | undefined;
   private server: SMTPServer | undefined;
@@ -51,6 +54,7 @@ export class SmtpCatcher {
     this.drop = opts.drop;
     this.down = opts.down ?? false;
     this.fixedPort = opts.port;
+    this.hold = opts.hold ?? false;
   }
 
   /** The transport settings a mailer needs to reach this server. */
@@ -76,6 +80,7 @@ export class SmtpCatcher {
             for (const s of this.sockets) s.destroy();
             return;
           }
+          if (this.hold) return;
           const refusal = this.refuse;
           if (refusal) {
             if (refusal.times !== undefined && --refusal.times <= 0) this.refuse = undefined;

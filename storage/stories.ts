@@ -1,0 +1,95 @@
+/**
+ * Queries for stories and bursts.
+ *
+ *   saveStory(tx, story)  linkItem(tx, itemId, storyId)  recentStories(db, since) → Story[] for restore
+ *   saveBurst(tx, burst) → id (insert, or update the same burst's count)   endBurst(tx, burst, at)
+ *   listBursts(db, since) → bursts flagged since then plus those still active   activeBursts(db)
+ */
+import { and, desc, eq, gte, or } from 'drizzle-orm';
+import type { Burst } from '../rules/bursts/detector.ts';
+import type { KeyRef } from '../rules/bursts/keys.ts';
+import type { Story } from '../rules/stories/grouper.ts';
+import type { Db, Writer } from './db.ts';
+import { bursts, stories, storyItems } from './schema/stories.ts';
+
+export type BurstRow = Omit<typeof bursts.$inferSelect, 'topItemIds' | 'relatedKeys'> & { topItemIds: number[]; relatedKeys: string[] };
+
+export function saveStory(tx: Writer, s: Story): void {
+  const row = {
+    representativeItemId: s.representativeId,
+    size: s.size,
+    firstSeen: s.firstSeen,
+    lastSeen: s.lastSeen,
+    sources: JSON.stringify(s.sources),
+    langs: JSON.stringify(s.langs),
+    signature: JSON.stringify(s.signature),
+  };
+  tx.insert(stories).values({ id: s.id, ...row }).onConflictDoUpdate({ target: stories.id, set: row }).run();
+}
+
+/** An item keeps the first story it was given. */
+export function linkItem(tx: Writer, itemId: number, storyId: number): void {
+  tx.insert(storyItems).values({ itemId, storyId }).onConflictDoNothing().run();
+}
+
+export function storyOf(db: Db, itemId: number): number | undefined {
+  return db.select({ id: storyItems.storyId }).from(storyItems).where(eq(storyItems.itemId, itemId)).get()?.id;
+}
+
+/** Stories seen since `since`, in the grouper's shape, to restore it on start. */
+export function recentStories(db: Db, since: number): Story[] {
+  return db
+    .select()
+    .from(stories)
+    .where(gte(stories.lastSeen, since))
+    .all()
+    .map((r) => ({
+      id: r.id,
+      representativeId: r.representativeItemId,
+      size: r.size,
+      firstSeen: r.firstSeen,
+      lastSeen: r.lastSeen,
+      sources: JSON.parse(r.sources) as string[],
+      langs: JSON.parse(r.langs) as string[],
+      signature: JSON.parse(r.signature) as Story['signature'],
+    }));
+}
+
+/** Records a newly flagged burst, or refreshes the figures of one already stored; returns its id. */
+export function saveBurst(tx: Writer, b: Burst): number {
+  const figures = {
+    count: b.count,
+    baseline: b.baseline,
+    score: b.score,
+    status: b.status,
+    topItemIds: JSON.stringify(b.itemIds),
+    relatedKeys: JSON.stringify(b.relatedKeys),
+  };
+  return tx
+    .insert(bursts)
+    .values({ kind: b.kind, key: b.key, startedAt: b.startedAt, flaggedAt: b.flaggedAt, windowMs: b.windowMs, ...figures })
+    .onConflictDoUpdate({ target: [bursts.kind, bursts.key, bursts.flaggedAt], set: figures })
+    .returning({ id: bursts.id })
+    .get().id;
+}
+
+export function endBurst(tx: Writer, b: KeyRef & { flaggedAt: number }, at: number): void {
+  tx.update(bursts)
+    .set({ status: 'ended', endedAt: at })
+    .where(and(eq(bursts.kind, b.kind), eq(bursts.key, b.key), eq(bursts.flaggedAt, b.flaggedAt)))
+    .run();
+}
+
+/** Bursts flagged since `since`, and older ones still going on; newest first. */
+export function listBursts(db: Db, since: number): BurstRow[] {
+  return db.select().from(bursts).where(or(gte(bursts.flaggedAt, since), eq(bursts.status, 'active'))).orderBy(desc(bursts.flaggedAt)).all().map(parseBurst);
+}
+
+/** Ongoing bursts, for `BurstDetector.rebuild` so that they are not flagged twice after a restart. */
+export function activeBursts(db: Db): BurstRow[] {
+  return db.select().from(bursts).where(eq(bursts.status, 'active')).all().map(parseBurst);
+}
+
+function parseBurst(r: typeof bursts.$inferSelect): BurstRow {
+  return { ...r, topItemIds: JSON.parse(r.topItemIds) as number[], relatedKeys: JSON.parse(r.relatedKeys) as string[] };
+}
