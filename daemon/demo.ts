@@ -3,7 +3,8 @@
  * HTTP on 127.0.0.1, catches mail with a local SMTP server, runs one daemon cycle against
  * examples/veille.yaml, then writes the digest to out/ and mails it to the catcher.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { resolve } from 'node:path';
 import { loadConfig } from './config.ts';
 import { createEngine } from './engine.ts';
@@ -16,6 +17,8 @@ import { createMailer } from '../notifiers/mailer.ts';
 import { earliestItemTime } from '../storage/items.ts';
 import { FeedServer } from '../test/fakes/feed-server.ts';
 import { SmtpCatcher } from '../test/fakes/smtp.ts';
+import { FakeXApi, type FakeXPost } from '../test/fakes/x-api.ts';
+import { FakeMastodon, type NewStatus } from '../test/fakes/mastodon.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const configFile = resolve(process.argv[2] ?? resolve(root, 'examples/veille.yaml'));
@@ -29,13 +32,14 @@ feeds.serveDir(resolve(root, 'examples/feeds'));
 await feeds.start(feedPort);
 const catcher = new SmtpCatcher({ port: config.smtp.port });
 await catcher.start();
+const social = await startSocialFakes();
 log.level = process.env.VEILLE_LOG_LEVEL ?? 'warn';
 
 const engine = createEngine(config, log);
 try {
   // A demo run should show the feeds even if an earlier run left sources backing off.
   const cycle = await engine.runCycle({ force: true });
-  process.stdout.write(`Veille demo: one cycle over ${engine.sources.length} sample feeds (${configFile})\n`);
+  process.stdout.write(`Veille demo: one cycle over ${engine.sources.length} sample sources (RSS/Atom, X, Mastodon) (${configFile})\n`);
   process.stdout.write(formatCycle(cycle));
 
   // The sample items carry fixed dates; cover them all, however long ago they were written.
@@ -61,4 +65,33 @@ try {
   engine.close();
   await catcher.stop();
   await feeds.stop();
+  for (const fake of social) await fake.stop();
+}
+
+/**
+ * Local X and Mastodon servers on the ports the config names, seeded from examples/social/.
+ * Post times are anchored to the start of the UTC day, so two runs on the same day serve the
+ * same ids and the second finds nothing new.
+ */
+async function startSocialFakes(): Promise<{ stop(): Promise<void> }[]> {
+  const dayStart = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+  const at = (minutesBefore: number) => new Date(dayStart - minutesBefore * 60_000);
+  const seed = (file: string) => parse(readFileSync(resolve(root, 'examples/social', file), 'utf8'));
+  const started: { stop(): Promise<void> }[] = [];
+  const x = config.sources.find((s) => s.type === 'x');
+  if (x) {
+    process.env[x.bearer_token_env] ??= 'demo-token';
+    const api = new FakeXApi();
+    for (const p of seed('x-posts.yaml').posts as (FakeXPost & { minutes_before: number })[]) api.addPost({ ...p, createdAt: at(p.minutes_before) });
+    await api.start(Number(new URL(x.api_base).port));
+    started.push(api);
+  }
+  const mastodon = config.sources.find((s) => s.type === 'mastodon');
+  if (mastodon) {
+    const instance = new FakeMastodon();
+    for (const st of seed('mastodon.yaml').statuses as (NewStatus & { minutes_before: number })[]) instance.post({ ...st, createdAt: at(st.minutes_before) });
+    await instance.start(Number(new URL(mastodon.instance).port));
+    started.push(instance);
+  }
+  return started;
 }

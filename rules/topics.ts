@@ -14,10 +14,13 @@ interface CompiledQuery {
   node: CompiledNode;
 }
 
+type ItemLang = ItemText['lang'];
+
 interface Compiled {
   rule: CompiledRule;
-  query: Partial<Record<QueryKey, CompiledNode>>;
-  exclude: Partial<Record<QueryKey, CompiledNode>>;
+  /** The queries that apply to an item of each language, chosen once here rather than per item. */
+  query: Record<ItemLang, CompiledQuery[]>;
+  exclude: Record<ItemLang, CompiledQuery[]>;
   languages: Set<string> | null;
   sources: Set<string> | null;
 }
@@ -46,15 +49,15 @@ export interface TopicExplainer extends TopicMatcher {
 
 export function createTopicMatcher(rules: CompiledRule[]): TopicExplainer {
   const vocab = new Vocabulary();
-  const compileAll = (q: RuleQueries | undefined, stems: boolean) => {
-    const out: Partial<Record<QueryKey, CompiledNode>> = {};
+  const compileAll = (q: RuleQueries | undefined, stems: boolean): Record<ItemLang, CompiledQuery[]> => {
+    const byKey: Partial<Record<QueryKey, CompiledNode>> = {};
     for (const key of ['any', 'en', 'fr'] as const) {
       const parsed = q?.[key];
       if (!parsed) continue;
       const stemLangs: Lang[] = !stems ? [] : key === 'any' ? ['en', 'fr'] : [key];
-      out[key] = vocab.compile(parsed.ast, stemLangs);
+      byKey[key] = vocab.compile(parsed.ast, stemLangs);
     }
-    return out;
+    return { en: pick(byKey, 'en'), fr: pick(byKey, 'fr'), und: pick(byKey, 'und') };
   };
   const compiled: Compiled[] = rules.map((rule) => ({
     rule,
@@ -73,12 +76,12 @@ export function createTopicMatcher(rules: CompiledRule[]): TopicExplainer {
       return fail('language', `item language ${item.lang} is not in ${[...c.languages].join(', ')}`);
     }
     if (c.sources && !c.sources.has(item.source)) return fail('source', `source ${item.source} is not in ${[...c.sources].join(', ')}`);
-    const queries = pick(c.query, item.lang);
+    const queries = c.query[item.lang];
     if (!queries.length) return fail('no-query', `no query for language ${item.lang}`);
+    if (!queries.some((q) => matches(q.node, ix))) return fail('no-match', 'the query does not match', queries.map((q) => q.key));
     const hitQueries = queries.filter((q) => matches(q.node, ix));
     const keys = queries.map((q) => q.key);
-    if (!hitQueries.length) return fail('no-match', 'the query does not match', keys);
-    const excludes = pick(c.exclude, item.lang).filter((q) => matches(q.node, ix));
+    const excludes = c.exclude[item.lang].filter((q) => matches(q.node, ix));
     const leaves = mergeLeaves(hitQueries.flatMap((q) => collect(q.node, ix)));
     if (excludes.length) {
       const by = mergeLeaves(excludes.flatMap((q) => collect(q.node, ix)));
@@ -130,7 +133,7 @@ function nothing(): null {
 }
 
 /** The item's language picks its query; an item of unknown language is tried with each. */
-function pick(queries: Partial<Record<QueryKey, CompiledNode>>, lang: ItemText['lang']): CompiledQuery[] {
+function pick(queries: Partial<Record<QueryKey, CompiledNode>>, lang: ItemLang): CompiledQuery[] {
   if (queries.any) return [{ key: 'any', node: queries.any }];
   const keys: Lang[] = lang === 'und' ? ['en', 'fr'] : [lang];
   return keys.flatMap((key) => (queries[key] ? [{ key, node: queries[key] }] : []));

@@ -25,7 +25,7 @@ describe('veille label and retrain', { timeout: 60_000 }, () => {
     const add = (externalId: string, text: string) =>
       store.insertItem(db, { sourceId: 'x', externalId, title: '', text, fetchedAt: Date.now(), contentHash: externalId, lang: 'en' });
     rumourItem = add('r1', 'The new cell tower on Carling is frying birds and the city knows');
-    claimItem = add('c1', 'hackers took over the computers at the Lemieux treatment site, dont drink from the faucet');
+    claimItem = add('c1', 'Hackers have taken over the computers at the Lemieux treatment site, so do not drink from the faucet until further notice');
     db.$client.close();
   });
   afterAll(() => ws.cleanup());
@@ -60,7 +60,7 @@ describe('veille label and retrain', { timeout: 60_000 }, () => {
   });
 
   it('makes a claim-labelled item a variant the matcher uses', () => {
-    const paraphrase = JSON.stringify({ id: 'q', text: 'Hackers took over the computers at the Lemieux treatment site. Do not drink from the faucet' });
+    const paraphrase = JSON.stringify({ id: 'q', text: 'Hackers have taken over the computers at the Lemieux treatment site! Do not drink from the faucet' });
     const classify = ['classify', '--rules', join(fixtures, 'classify/rules'), '--claims', join(fixtures, 'classify/claims.yaml')];
     const before = JSON.parse(veille(ws, classify, paraphrase).stdout);
     expect(before.claim).toBeNull();
@@ -99,7 +99,7 @@ describe('veille label and retrain', { timeout: 60_000 }, () => {
   });
 
   it('explains free text, including why a refutation is not flagged', () => {
-    const r = veille(ws, ['rules', 'explain', '--text', "Faux: personne n'a piraté l'usine de l'île Lemieux, l'eau est potable."]);
+    const r = veille(ws, ['rules', 'explain', '--text', "Faux: personne n'a piraté l'usine de l'île Lemieux, l'eau potable est sûre."]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Language: fr/);
     expect(r.stdout).toMatch(/✓ water/);

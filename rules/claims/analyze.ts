@@ -28,7 +28,6 @@ const HAS_DIGIT = /\d/;
 const MONEY_WORDS = new Set(['dollar', 'dollars', 'bucks', 'piasse', 'piasses', 'balles']);
 
 export function analyze(text: string, lang: Lang | 'und', lexicon: Lexicon): Analysis {
-  const langs: readonly Lang[] = lang === 'und' ? ['en', 'fr'] : [lang];
   // Handles name accounts, not subjects; a hashtag's word counts as a word.
   const terms: string[] = [];
   const keys: string[] = [];
@@ -51,14 +50,8 @@ export function analyze(text: string, lang: Lang | 'und', lexicon: Lexicon): Ana
     }
     const term = terms[i];
     i++;
-    if (/^\d/.test(term) || lexicon.ignores(term) || lexicon.numberWord(term) !== undefined) continue;
-    if (term.length < 2 || langs.some((l) => isStopWord(term, l))) continue;
-    const hit = lexicon.single(term, langs);
+    const hit = resolve(term, lang, lexicon);
     if (hit) emit(concepts, places, hit, term);
-    else {
-      const c = `w:${stem(term, langs[0]).slice(0, STEM_PREFIX)}`;
-      if (!concepts.has(c)) concepts.set(c, term);
-    }
   }
 
   if (HAS_DIGIT.test(text)) readDigits(text, numbers);
@@ -67,6 +60,26 @@ export function analyze(text: string, lang: Lang | 'und', lexicon: Lexicon): Ana
     for (const v of numbers[kind]) if (!concepts.has(`n:${v}`)) concepts.set(`n:${v}`, String(v));
   }
   return { concepts, numbers, places };
+}
+
+// A word's concepts depend only on the word, the language and the lexicon: caching them spares
+// the stop-word checks, lexicon lookups and stemming on every repeat, which is most words.
+const resolved = new WeakMap<Lexicon, Record<Lang | 'und', Map<string, readonly string[] | null>>>();
+
+/** Concepts of a single word, or null for words that say nothing about a claim. */
+function resolve(term: string, lang: Lang | 'und', lexicon: Lexicon): readonly string[] | null {
+  let caches = resolved.get(lexicon);
+  if (!caches) resolved.set(lexicon, (caches = { en: new Map(), fr: new Map(), und: new Map() }));
+  const cache = caches[lang];
+  let hit = cache.get(term);
+  if (hit !== undefined) return hit;
+  const langs: readonly Lang[] = lang === 'und' ? ['en', 'fr'] : [lang];
+  if (/^\d/.test(term) || term.length < 2 || lexicon.ignores(term) || lexicon.numberWord(term) !== undefined) hit = null;
+  else if (langs.some((l) => isStopWord(term, l))) hit = null;
+  else hit = lexicon.single(term, langs) ?? [`w:${stem(term, langs[0]).slice(0, STEM_PREFIX)}`];
+  if (cache.size > 200_000) cache.clear();
+  cache.set(term, hit);
+  return hit;
 }
 
 function emit(concepts: Map<string, string>, places: Set<string>, list: readonly string[], surface: string): void {

@@ -137,9 +137,13 @@ export class FakeMastodon {
     this.failures.push({ status, after });
   }
 
-  async start(): Promise<string> {
+  /** Listens on a free port, or on `port` (the demo's config names fixed ones). */
+  async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, '127.0.0.1', resolve);
+    });
     this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.base;
   }

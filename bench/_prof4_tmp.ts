@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { tokenize, fold } from '../rules/text.ts';
+import { loadClaims } from '../rules/claims/load.ts';
+import { createClaimMatcher } from '../rules/claims/matcher.ts';
+import { analyze } from '../rules/claims/analyze.ts';
+import { loadLexicon } from '../rules/claims/lexicon.ts';
+const posts = readFileSync('/work/shared/corpus/posts.jsonl','utf8').trim().split('\n').map(l=>JSON.parse(l).text as string);
+const { claims } = loadClaims('/work/shared/corpus/claims.yaml');
+const many = Array.from({ length: 9 }, (_, k) => claims.map((c) => ({ ...c, id: `${c.id}-${k}` }))).flat().slice(0, 100);
+const m = createClaimMatcher(many); const lex = loadLexicon();
+const run=(name:string,f:(p:string)=>unknown)=>{for (const p of posts) f(p); const t0=process.cpuUsage(); for (let r=0;r<100;r++) for (const p of posts) f(p); const u=process.cpuUsage(t0); console.log(name, Math.round(100*posts.length/((u.user+u.system)/1e6)));};
+run('fold',fold); run('tokenize',tokenize); run('analyze en',(p)=>analyze(p,'en',lex)); run('analyze und',(p)=>analyze(p,'und',lex)); run('match en',(p)=>m.match(p,'en')); run('match und',(p)=>m.match(p,'und'));
