@@ -145,14 +145,14 @@ function median(xs: number[]): number | null {
 
 function printTable(r: BurstBench): void {
   const fmt = (d: number | null) => (d === null ? 'missed' : `${d.toFixed(0)} min`);
-  console.log('Burst detection on the synthetic stream (delays are medians over seeds)');
+  console.log(`Burst detection, ${r.bursts.length} injected bursts × ${r.rows[0].injected / r.bursts.length} seeds; min score = −log10 tail probability (lower is more sensitive)`);
   console.log('min score  detected  median delay  false bursts/day');
   for (const row of r.rows) {
     const mark = row.minScore === defaultDetectorOptions.minScore ? ' (default)' : '';
     console.log(`${String(row.minScore).padEnd(9)}  ${`${row.detected}/${row.injected}`.padEnd(8)}  ${fmt(row.medianDelayMin).padEnd(12)}  ${row.falsePerDay.toFixed(2)}${mark}`);
   }
   const def = r.rows.find((x) => x.minScore === defaultDetectorOptions.minScore) ?? r.rows[0];
-  console.log(`\nPer injected burst at min score ${def.minScore}:`);
+  console.log(`\nDelay per injected burst and seed at min score ${def.minScore}:`);
   const seeds = def.delays.length / r.bursts.length;
   r.bursts.forEach((b, i) => {
     const ds = Array.from({ length: seeds }, (_, s) => def.delays[s * r.bursts.length + i]);

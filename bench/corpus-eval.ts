@@ -17,6 +17,7 @@ import { loadClaims } from '../rules/claims/load.ts';
 import { createClaimMatcher } from '../rules/claims/matcher.ts';
 import { detectLanguage } from '../rules/language.ts';
 import { formatRuleErrors } from '../rules/errors.ts';
+import { loadClassifier } from '../rules/classifier.ts';
 
 interface Post {
   id: string;
@@ -111,3 +112,31 @@ console.log(`stance accuracy      ${pct(stanceRight, stanceTotal)}  (${stanceRig
 console.log(`language accuracy    ${pct(langRight, langTotal)}  (${langRight}/${langTotal} en/fr posts)`);
 console.log(`other kept apart     ${pct(keptApart, others)}  (${keptApart}/${others})`);
 console.log(`matching speed       ${Math.round(perSec)} items per CPU second with ${many.length} claims`);
+
+// Flag against the corpus `rumour` labels, with the example rules folder supplying the alert rules
+// and the seed set alone training the rumour model (no staff labels).
+const flagging = loadClassifier({ rules: join(repo, 'examples/rules'), claims: claimsFile, languages });
+if (!flagging.ok) {
+  console.error(formatRuleErrors(flagging.errors));
+  process.exit(1);
+}
+const flagCount = { tp: 0, fp: 0, fn: 0, scoreTp: 0, scoreFp: 0 };
+const flagMisses: string[] = [];
+const rumours = posts.filter((p) => (p as Post & { rumour?: boolean }).rumour).length;
+for (const p of posts) {
+  const v = flagging.classifier.classify({ title: '', text: p.text, source: 'corpus' });
+  const rumour = (p as Post & { rumour?: boolean }).rumour === true;
+  if (v.flagged && rumour) flagCount.tp++;
+  else if (v.flagged) flagCount.fp++;
+  else if (rumour) flagCount.fn++;
+  if (v.rumourScore >= flagging.rumourThreshold) rumour ? flagCount.scoreTp++ : flagCount.scoreFp++;
+  if (v.flagged !== rumour) flagMisses.push(`flag  ${p.id} rumour=${rumour} flagged=${v.flagged} score=${v.rumourScore} claim=${v.claim?.id ?? '-'} ${v.stance ?? ''}: ${p.text.slice(0, 90)}`);
+}
+if (opts.verbose) console.log('\n' + flagMisses.join('\n'));
+const flagP = pct(flagCount.tp, flagCount.tp + flagCount.fp);
+console.log(`flagged precision    ${flagP}  (${flagCount.tp}/${flagCount.tp + flagCount.fp}, against the rumour labels)`);
+console.log(`flagged recall       ${pct(flagCount.tp, rumours)}  (${flagCount.tp}/${rumours})`);
+console.log(
+  `rumour score alone   precision ${pct(flagCount.scoreTp, flagCount.scoreTp + flagCount.scoreFp)}, recall ${pct(flagCount.scoreTp, rumours)} ` +
+    `(score ≥ ${flagging.rumourThreshold}, ignoring claims and rules)`,
+);

@@ -1,24 +1,150 @@
 /**
- * Language identification restricted to the languages staff monitor: franc alone mistakes short
- * English for Scots, so it is only asked to choose among the configured languages, and anything
- * too short to tell is `und` unless the source states its language.
+ * Language identification for short, informal and mixed posts.
+ *
+ * franc alone is unreliable here: unrestricted it calls short English "Scots", restricted to the
+ * monitored languages it forces every Spanish or Italian post into one of them, and trigram
+ * statistics need more text than a post often has. So three kinds of evidence are combined:
+ *  - function words: the share of a text's words that are stop words of each language (natural's
+ *    lists, plus everyday chat words), each shared word split between the languages that use it.
+ *    A handful of words is enough, and a mixed post goes to the language that carries its grammar;
+ *  - letters: accents only French uses (è, ê, ç, à...) or that French never uses (ñ, ã, ¿...),
+ *    and non-Latin scripts;
+ *  - franc's trigram ranking, unrestricted, to notice a third language, and restricted to the
+ *    monitored ones to break ties between them on longer texts.
+ * Another language is answered with its ISO 639-1 code when known, else `und`; it is never forced
+ * into a monitored language.
  */
-import { franc } from 'franc';
+import { createRequire } from 'node:module';
+import { franc, francAll } from 'franc';
+import { fold } from './text.ts';
 
-const ISO3: Record<string, string> = { en: 'eng', fr: 'fra' };
-const ISO1: Record<string, string> = { eng: 'en', fra: 'fr' };
+const require = createRequire(import.meta.url);
+const stopList = (name: string) => (require(`natural/lib/natural/util/${name}`) as { words: string[] }).words;
 
 export interface LanguageOptions {
   languages: readonly string[];
   minLength?: number;
 }
 
+const ISO3_TO_1: Record<string, string> = {
+  eng: 'en', fra: 'fr', spa: 'es', ita: 'it', por: 'pt', deu: 'de', nld: 'nl', pol: 'pl', swe: 'sv',
+  nob: 'no', nno: 'no', dan: 'da', fin: 'fi', ron: 'ro', cat: 'ca', glg: 'gl', tgl: 'tl', ind: 'id',
+  zlm: 'ms', som: 'so', tur: 'tr', vie: 'vi', hun: 'hu', ces: 'cs', slk: 'sk', hrv: 'hr', srp: 'sr',
+  bos: 'bs', slv: 'sl', lit: 'lt', lav: 'lv', est: 'et', hat: 'ht', swh: 'sw', hau: 'ha', yor: 'yo',
+  ibo: 'ig', amh: 'am', arb: 'ar', ara: 'ar', pes: 'fa', prs: 'fa', urd: 'ur', hin: 'hi', pan: 'pa',
+  ben: 'bn', tam: 'ta', tel: 'te', guj: 'gu', mar: 'mr', cmn: 'zh', zho: 'zh', jpn: 'ja', kor: 'ko',
+  rus: 'ru', ukr: 'uk', bul: 'bg', ell: 'el', heb: 'he', tha: 'th', khm: 'km', kin: 'rw', afr: 'af',
+};
+
+// Everyday chat words natural's stop lists lack; they decide many two-word posts.
+const CHAT: Record<string, string[]> = {
+  en: ['ok', 'okay', 'lol', 'lmao', 'omg', 'tbh', 'imo', 'idk', 'smh', 'thanks', 'thank', 'yes', 'yeah', 'yep', 'nope', 'please', 'hey', 'wow', 'ugh', 'not', 'no', 'just', 'im', "i'm", 'dont', "don't", 'cant', "can't", 'gonna', 'wanna', 'anyone', 'everyone', 'anymore', 'guys', 'really', 'know', 'think', 'going', 'got', 'new', 'will', 'again', 'tonight', 'today'],
+  fr: ['allo', 'merci', 'bravo', 'oui', 'ouin', 'non', 'salut', 'bonjour', 'bonsoir', 'voila', 'pis', 'ben', 'bin', 'faque', 'tsé', 'tse', 'asteure', 'pu', 'pas', 'plus', 'tellement', 'vraiment', 'aussi', 'encore', 'toujours', 'jamais', 'rien', 'tout', 'tous', 'toute', 'toutes', 'quelqu', 'quelque', 'quoi', 'comment', 'pourquoi', 'quand', 'ça', 'ca', 'cest', "c'est", 'y', 'ya', 'là', 'ici', 'chez', 'avant', 'après', 'apres', 'très', 'tres', 'bien', 'mal', 'fait', 'faut', 'peut', 'veut', 'vont', 'va', 'dit', 'sont', 'était', 'ils', 'elles'],
+};
+
+const LISTS: Record<string, string[]> = {
+  en: [...stopList('stopwords'), ...CHAT.en],
+  fr: [...stopList('stopwords_fr'), ...CHAT.fr],
+  es: stopList('stopwords_es'),
+  it: stopList('stopwords_it'),
+  pt: stopList('stopwords_pt'),
+  nl: stopList('stopwords_nl'),
+  pl: stopList('stopwords_pl'),
+  sv: stopList('stopwords_sv'),
+  no: stopList('stopwords_no'),
+  id: stopList('stopwords_id'),
+};
+
+// Each folded word → the languages whose function words include it. Single letters are left out:
+// they are initials and list padding more often than words.
+const FUNCTION_WORDS = new Map<string, string[]>();
+for (const [lang, words] of Object.entries(LISTS)) {
+  for (const w of words) {
+    const f = fold(w).replace(/'/g, '');
+    if (f.length < 2 && f !== 'a' && f !== 'y') continue;
+    const list = FUNCTION_WORDS.get(f) ?? [];
+    if (!list.includes(lang)) list.push(lang);
+    FUNCTION_WORDS.set(f, list);
+  }
+}
+
+// Letters: French-only accents point to French; letters French never writes point elsewhere.
+const FRENCH_LETTERS = /[èêëçàùûœîïâ]/gi;
+const FRENCH_E = /é/gi;
+const NOT_FRENCH_LETTERS = /[ñáíóúãõßäöåøąęłńśźżőű¿¡]/gi;
+const LATIN_LETTER = /[a-zA-Z\u00C0-\u024F]/g;
+const ANY_LETTER = /\p{L}/gu;
+const NOISE = /https?:\/\/\S+|\b\S+\.(?:com|org|net|ca|ly|io)\/?\S*|[@#][\p{L}\p{N}_]+|\bRT\b/gu;
+
+const ELISION = /^(?:[ldjmnstc]|qu)'(?=\p{L})/u;
+const TRIGRAM_MIN = 25;
+// Languages franc is asked to rank besides the monitored ones: those a Canadian city hears most.
+const FRANC_OTHERS = ['spa', 'ita', 'por', 'deu', 'nld', 'pol', 'ron', 'tgl', 'som', 'vie', 'tur', 'hat', 'swh', 'ind', 'cat'];
+
 export function detectLanguage(text: string, hint: string | undefined, opts: LanguageOptions): string {
-  const minLength = opts.minLength ?? 20;
-  const letters = text.replace(/[^\p{L}]+/gu, ' ').trim();
+  const minLength = opts.minLength ?? 2;
+  const monitored = opts.languages;
   const normHint = hint?.toLowerCase().slice(0, 2);
-  if (letters.length < minLength) return normHint && opts.languages.includes(normHint) ? normHint : 'und';
-  const only = opts.languages.map((l) => ISO3[l]).filter(Boolean);
-  const code = franc(letters, { only, minLength });
-  return ISO1[code] ?? (normHint && opts.languages.includes(normHint) ? normHint : 'und');
+  const fallback = normHint && monitored.includes(normHint) ? normHint : 'und';
+  const clean = text.replace(NOISE, ' ');
+  const letters = clean.match(ANY_LETTER)?.length ?? 0;
+  if (letters < minLength) return fallback;
+
+  // Another script: franc is reliable there, and it can be no monitored Latin-script language.
+  const latin = clean.match(LATIN_LETTER)?.length ?? 0;
+  if (latin < letters / 2) {
+    const code = ISO3_TO_1[franc(clean, { minLength: 1 })];
+    return code && !(['en', 'fr'].includes(code) && monitored.includes(code)) ? code : 'und';
+  }
+
+  const score = functionWordScores(clean);
+  const frLetters = (clean.match(FRENCH_LETTERS)?.length ?? 0) + 0.5 * (clean.match(FRENCH_E)?.length ?? 0);
+  const otherLetters = clean.match(NOT_FRENCH_LETTERS)?.length ?? 0;
+  score.fr = (score.fr ?? 0) + Math.min(frLetters, 3) * 0.5 - otherLetters * 0.5;
+  if (otherLetters) score.en = (score.en ?? 0) - otherLetters * 0.5;
+
+  // franc's view, when there is enough text for trigrams to mean something.
+  let trigramBest: string | undefined;
+  if (latin >= TRIGRAM_MIN) {
+    const ranked = francAll(clean, { only: [...monitored.map(iso3), ...FRANC_OTHERS].filter(Boolean) as string[], minLength: 1 });
+    const [first, second] = ranked;
+    trigramBest = ISO3_TO_1[first[0]];
+    if (trigramBest && first[1] - (second?.[1] ?? 0) >= 0.02) score[trigramBest] = (score[trigramBest] ?? 0) + 1;
+  }
+
+  const ranked = Object.entries(score).sort((a, b) => b[1] - a[1]);
+  const [bestLang, bestScore] = ranked[0] ?? ['und', 0];
+  if (bestScore <= 0) {
+    return trigramBest ?? fallback;
+  }
+  // A tie among the monitored languages goes to the restricted trigram ranking, then the hint.
+  const tied = ranked.filter(([, s]) => s === bestScore).map(([l]) => l);
+  if (tied.length > 1 && tied.every((l) => monitored.includes(l))) {
+    if (normHint && tied.includes(normHint)) return normHint;
+    const code = ISO3_TO_1[franc(clean, { only: tied.map(iso3).filter(Boolean) as string[], minLength: 1 })];
+    return code ?? fallback;
+  }
+  return bestLang;
+}
+
+function iso3(code: string): string | undefined {
+  return Object.keys(ISO3_TO_1).find((k) => ISO3_TO_1[k] === code);
+}
+
+/** Function words of each language found in the text, a shared word split between its languages. */
+function functionWordScores(text: string): Record<string, number> {
+  const score: Record<string, number> = {};
+  for (const m of fold(text).matchAll(/[\p{L}']+/gu)) {
+    let word = m[0];
+    // An elision (l'agent, qu'il) is French grammar in itself.
+    if (ELISION.test(word)) {
+      score.fr = (score.fr ?? 0) + 0.5;
+      word = word.replace(ELISION, '');
+    }
+    word = word.replace(/'/g, '');
+    const langs = FUNCTION_WORDS.get(word);
+    if (!langs) continue;
+    for (const l of langs) score[l] = (score[l] ?? 0) + 1 / langs.length;
+  }
+  return score;
 }

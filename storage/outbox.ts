@@ -1,11 +1,11 @@
 /**
  * Queries of the alert outbox: groups of flagged items, the messages that report them, and what the
- * sender and `veille outbox` read back. Writes take a transaction so that queueing an alert commits
- * or rolls back with the item that caused it.
+ * sender and `veille outbox` read back. Queueing runs inside the ingest transaction, so an alert
+ * commits or rolls back with the item that caused it.
  */
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Severity } from '../rules/types.ts';
-import type { Db, Writer } from './db.ts';
+import type { Db } from './db.ts';
 import { alertGroupItems, alertGroups, outbox, outboxItems } from './schema/alerts.ts';
 import { engagement, items, sightings } from './schema/items.ts';
 
@@ -16,58 +16,90 @@ export type AlertKind = AlertGroupRow['kind'];
 
 // ---- queueing (inside the ingest transaction) ----
 
-export function latestGroup(tx: Writer, key: string): AlertGroupRow | undefined {
-  return tx.select().from(alertGroups).where(eq(alertGroups.key, key)).orderBy(desc(alertGroups.windowStart)).limit(1).get();
-}
+const ph = sql.placeholder;
 
-export function createGroup(tx: Writer, row: Omit<AlertGroupRow, 'id'>): number {
-  return tx.insert(alertGroups).values(row).returning({ id: alertGroups.id }).get().id;
-}
-
-export function updateGroup(tx: Writer, id: number, set: Pick<AlertGroupRow, 'lastAt' | 'count' | 'severity'>): void {
-  tx.update(alertGroups).set(set).where(eq(alertGroups.id, id)).run();
-}
-
-/** False when the item is already in the group (the same item flagged again is not news). */
-export function addGroupItem(tx: Writer, groupId: number, itemId: number, at: number, reasons: string[]): boolean {
-  const res = tx
+/**
+ * The writes of queueing, prepared once per database because they run for every flagged item
+ * inside the ingest transaction. Better-sqlite3 has one connection, so these statements run inside
+ * whatever transaction is open on it: call them from the transaction that flags the item.
+ */
+export function outboxQueueStore(db: Db) {
+  const latestGroup = db.select().from(alertGroups).where(eq(alertGroups.key, ph('key'))).orderBy(desc(alertGroups.windowStart)).limit(1).prepare();
+  const createGroup = db
+    .insert(alertGroups)
+    .values({
+      key: ph('key'),
+      kind: ph('kind'),
+      ref: ph('ref'),
+      windowStart: ph('at'),
+      lastAt: ph('at'),
+      count: 1,
+      firstItemId: ph('itemId'),
+      severity: ph('severity'),
+    })
+    .returning({ id: alertGroups.id })
+    .prepare();
+  const updateGroup = db
+    .update(alertGroups)
+    .set({ lastAt: ph('lastAt'), count: ph('count'), severity: ph('severity') })
+    .where(eq(alertGroups.id, ph('id')))
+    .prepare();
+  const addGroupItem = db
     .insert(alertGroupItems)
-    .values({ groupId, itemId, at, reasons: JSON.stringify(reasons) })
+    .values({ groupId: ph('groupId'), itemId: ph('itemId'), at: ph('at'), reasons: ph('reasons') })
     .onConflictDoNothing()
-    .run();
-  return res.changes > 0;
-}
-
-/** The route's latest message for the group, which a new item joins if it has not gone out yet. */
-export function latestMessage(tx: Writer, groupId: number, route: string): OutboxRow | undefined {
-  return tx
+    .prepare();
+  const latestMessage = db
     .select()
     .from(outbox)
-    .where(and(eq(outbox.groupId, groupId), eq(outbox.route, route)))
+    .where(and(eq(outbox.groupId, ph('groupId')), eq(outbox.route, ph('route'))))
     .orderBy(desc(outbox.seq))
     .limit(1)
-    .get();
-}
-
-export function rootMessageId(tx: Writer, groupId: number, route: string): string | undefined {
-  return tx
+    .prepare();
+  const rootMessageId = db
     .select({ messageId: outbox.messageId })
     .from(outbox)
-    .where(and(eq(outbox.groupId, groupId), eq(outbox.route, route), eq(outbox.seq, 0)))
-    .get()?.messageId;
+    .where(and(eq(outbox.groupId, ph('groupId')), eq(outbox.route, ph('route')), eq(outbox.seq, 0)))
+    .prepare();
+  const createMessage = db
+    .insert(outbox)
+    .values({
+      groupId: ph('groupId'),
+      route: ph('route'),
+      seq: ph('seq'),
+      messageId: ph('messageId'),
+      inReplyTo: ph('inReplyTo'),
+      severity: ph('severity'),
+      createdAt: ph('createdAt'),
+      dueAt: ph('dueAt'),
+    })
+    .returning({ id: outbox.id })
+    .prepare();
+  const addMessageItem = db
+    .insert(outboxItems)
+    .values({ outboxId: ph('outboxId'), itemId: ph('itemId') })
+    .onConflictDoNothing()
+    .prepare();
+  const setMessageSeverity = db.update(outbox).set({ severity: ph('severity') }).where(eq(outbox.id, ph('id'))).prepare();
+
+  return {
+    latestGroup: (key: string): AlertGroupRow | undefined => latestGroup.get({ key }),
+    createGroup: (g: { key: string; kind: AlertKind; ref: string; at: number; itemId: number; severity: Severity }): number => createGroup.get(g)!.id,
+    updateGroup: (id: number, set: Pick<AlertGroupRow, 'lastAt' | 'count' | 'severity'>): void => void updateGroup.run({ id, ...set }),
+    /** False when the item is already in the group (the same item flagged again is not news). */
+    addGroupItem: (groupId: number, itemId: number, at: number, reasons: string[]): boolean =>
+      addGroupItem.run({ groupId, itemId, at, reasons: JSON.stringify(reasons) }).changes > 0,
+    /** The route's latest message for the group, which a new item joins if it has not gone out yet. */
+    latestMessage: (groupId: number, route: string): OutboxRow | undefined => latestMessage.get({ groupId, route }),
+    rootMessageId: (groupId: number, route: string): string | undefined => rootMessageId.get({ groupId, route })?.messageId,
+    createMessage: (m: Pick<NewOutboxRow, 'groupId' | 'route' | 'seq' | 'messageId' | 'inReplyTo' | 'severity' | 'createdAt' | 'dueAt'>): number =>
+      createMessage.get({ ...m, inReplyTo: m.inReplyTo ?? null })!.id,
+    addMessageItem: (outboxId: number, itemId: number): void => void addMessageItem.run({ outboxId, itemId }),
+    setMessageSeverity: (id: number, severity: Severity): void => void setMessageSeverity.run({ id, severity }),
+  };
 }
 
-export function createMessage(tx: Writer, row: NewOutboxRow): number {
-  return tx.insert(outbox).values(row).returning({ id: outbox.id }).get().id;
-}
-
-export function addMessageItem(tx: Writer, outboxId: number, itemId: number): void {
-  tx.insert(outboxItems).values({ outboxId, itemId }).onConflictDoNothing().run();
-}
-
-export function setMessageSeverity(tx: Writer, outboxId: number, severity: Severity): void {
-  tx.update(outbox).set({ severity }).where(eq(outbox.id, outboxId)).run();
-}
+export type OutboxQueueStore = ReturnType<typeof outboxQueueStore>;
 
 // ---- sending ----
 

@@ -6,8 +6,9 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildDigest, type DigestData } from '../notifiers/digest/build.ts';
 import { renderDigest } from '../notifiers/digest/render.ts';
-import { digestGroups, sendDigests } from '../notifiers/digest/send.ts';
+import { digestGroups, digestSettings, sendDigests } from '../notifiers/digest/send.ts';
 import { createMailer } from '../notifiers/mailer.ts';
+import { loadConfig, parseDuration } from '../daemon/config.ts';
 import { openDb } from '../storage/db.ts';
 import { sentDigests } from '../storage/digest.ts';
 import { SmtpCatcher } from './fakes/smtp.ts';
@@ -282,6 +283,25 @@ describe('sending', () => {
       await catcher.stop();
     }
     expect(sentDigests(seeded.db)).toHaveLength(0);
+  });
+});
+
+describe('digest config', () => {
+  it('reads teams with their language and the blind-spot delay, and points at a bad duration', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'veille-digest-config-'));
+    const file = join(dir, 'veille.yaml');
+    writeFileSync(file, ['digest:', '  to: [desk@city.example]', '  failing_after: 90m', '  teams:', '    - { name: Comms, to: [comms@city.example], lang: fr }'].join('\n'));
+    const config = loadConfig(file);
+    expect(digestGroups(config.digest)).toEqual([
+      { to: ['desk@city.example'], lang: 'en' },
+      { name: 'Comms', to: ['comms@city.example'], lang: 'fr' },
+    ]);
+    expect(digestSettings(config).failingAfterMs).toBe(90 * 60_000);
+    expect(parseDuration('1d12h')).toBe(36 * HOUR);
+    expect(parseDuration('soon')).toBeNull();
+
+    writeFileSync(file, ['digest:', '  to: [desk@city.example]', '  failing_after: soon'].join('\n'));
+    expect(() => loadConfig(file)).toThrow(`${file}:3: digest.failing_after: a duration such as`);
   });
 });
 

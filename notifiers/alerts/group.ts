@@ -9,19 +9,8 @@
 import { createHash } from 'node:crypto';
 import { parseDuration, type Config } from '../../daemon/config.ts';
 import type { Severity } from '../../rules/types.ts';
-import type { Writer } from '../../storage/db.ts';
-import {
-  addGroupItem,
-  addMessageItem,
-  createGroup,
-  createMessage,
-  latestGroup,
-  latestMessage,
-  rootMessageId,
-  setMessageSeverity,
-  updateGroup,
-  type AlertKind,
-} from '../../storage/outbox.ts';
+import type { Db } from '../../storage/db.ts';
+import { outboxQueueStore, type AlertKind } from '../../storage/outbox.ts';
 import { maxSeverity, routesFor, type AlertsConfig } from './route.ts';
 
 export interface AlertEvent {
@@ -75,45 +64,56 @@ export function alertMessageId(groupKey: string, windowStart: number, route: str
   return `<alert.${hash}.${seq}@${domain}>`;
 }
 
-/** Call inside the transaction that stores and flags the item. */
-export function queueAlert(tx: Writer, event: AlertEvent, config: Pick<Config, 'alerts' | 'from'>): QueueResult {
-  const key = `${event.kind}:${event.key}`;
-  const routes = routesFor(key, config.alerts);
-  if (!routes.length) return { queued: false, outboxIds: [] };
+export interface AlertQueue {
+  /** Call inside the transaction that stores and flags the item. */
+  queue(event: AlertEvent): QueueResult;
+}
+
+/** Prepares the queueing statements once; `queue` then costs a handful of indexed lookups. */
+export function alertQueue(db: Db, config: Pick<Config, 'alerts' | 'from'>): AlertQueue {
+  const store = outboxQueueStore(db);
   const { window, cooldown } = alertTimings(config.alerts);
+  return {
+    queue(event) {
+      const key = `${event.kind}:${event.key}`;
+      const routes = routesFor(key, config.alerts);
+      if (!routes.length) return { queued: false, outboxIds: [] };
 
-  let group = latestGroup(tx, key);
-  if (!group || event.at >= group.lastAt + cooldown) {
-    const row = { key, kind: event.kind, ref: event.key, windowStart: event.at, lastAt: event.at, count: 1, firstItemId: event.itemId, severity: event.severity };
-    group = { id: createGroup(tx, row), ...row };
-    addGroupItem(tx, group.id, event.itemId, event.at, event.reasons);
-  } else {
-    if (!addGroupItem(tx, group.id, event.itemId, event.at, event.reasons)) return { queued: false, groupId: group.id, outboxIds: [] };
-    updateGroup(tx, group.id, { lastAt: Math.max(group.lastAt, event.at), count: group.count + 1, severity: maxSeverity(group.severity, event.severity) });
-  }
+      let group = store.latestGroup(key);
+      if (!group || event.at >= group.lastAt + cooldown) {
+        const id = store.createGroup({ key, kind: event.kind, ref: event.key, at: event.at, itemId: event.itemId, severity: event.severity });
+        group = { id, key, kind: event.kind, ref: event.key, windowStart: event.at, lastAt: event.at, count: 1, firstItemId: event.itemId, severity: event.severity };
+        store.addGroupItem(id, event.itemId, event.at, event.reasons);
+      } else {
+        if (!store.addGroupItem(group.id, event.itemId, event.at, event.reasons)) return { queued: false, groupId: group.id, outboxIds: [] };
+        store.updateGroup(group.id, { lastAt: Math.max(group.lastAt, event.at), count: group.count + 1, severity: maxSeverity(group.severity, event.severity) });
+      }
+      const { id: groupId, windowStart } = group;
 
-  const outboxIds = routes.map((route) => {
-    const last = latestMessage(tx, group.id, route);
-    // A message not yet handed to a sender takes the item; one that left (or is leaving) gets a follow-up.
-    if (last && last.status === 'pending' && last.sendingUntil === null) {
-      addMessageItem(tx, last.id, event.itemId);
-      const severity = maxSeverity(last.severity, event.severity);
-      if (severity !== last.severity) setMessageSeverity(tx, last.id, severity);
-      return last.id;
-    }
-    const seq = last ? last.seq + 1 : 0;
-    const id = createMessage(tx, {
-      groupId: group.id,
-      route,
-      seq,
-      messageId: alertMessageId(key, group.windowStart, route, seq, config.from),
-      inReplyTo: seq ? (rootMessageId(tx, group.id, route) ?? null) : null,
-      severity: event.severity,
-      createdAt: event.at,
-      dueAt: seq ? event.at + window : event.at,
-    });
-    addMessageItem(tx, id, event.itemId);
-    return id;
-  });
-  return { queued: true, groupId: group.id, outboxIds };
+      const outboxIds = routes.map((route) => {
+        const last = store.latestMessage(groupId, route);
+        // A message not yet handed to a sender takes the item; one that left (or is leaving) gets a follow-up.
+        if (last && last.status === 'pending' && last.sendingUntil === null) {
+          store.addMessageItem(last.id, event.itemId);
+          const severity = maxSeverity(last.severity, event.severity);
+          if (severity !== last.severity) store.setMessageSeverity(last.id, severity);
+          return last.id;
+        }
+        const seq = last ? last.seq + 1 : 0;
+        const id = store.createMessage({
+          groupId,
+          route,
+          seq,
+          messageId: alertMessageId(key, windowStart, route, seq, config.from),
+          inReplyTo: seq ? store.rootMessageId(groupId, route) : null,
+          severity: event.severity,
+          createdAt: event.at,
+          dueAt: seq ? event.at + window : event.at,
+        });
+        store.addMessageItem(id, event.itemId);
+        return id;
+      });
+      return { queued: true, groupId, outboxIds };
+    },
+  };
 }

@@ -7,7 +7,7 @@
  */
 import { fold } from '../text.ts';
 
-export type CueKind = 'hedge' | 'share' | 'sourcing' | 'question' | 'caps' | 'exclamation' | 'refutation' | 'official';
+export type CueKind = 'hedge' | 'share' | 'sourcing' | 'question' | 'outrage' | 'caps' | 'exclamation' | 'refutation' | 'official';
 
 export interface Cue {
   kind: CueKind;
@@ -23,6 +23,7 @@ export const CUE_WEIGHTS: Readonly<Record<CueKind, number>> = {
   share: 1.6,
   sourcing: 1.3,
   question: 1.1,
+  outrage: 0.8,
   caps: 0.7,
   exclamation: 0.6,
   refutation: -2.4,
@@ -61,6 +62,12 @@ const PHRASES: Record<Exclude<CueKind, 'caps' | 'exclamation'>, string[]> = {
     'is (?:it|this|that) (?:true|real|legit)', 'can (?:anyone|someone|somebody) confirm', '(?:anyone|anybody) (?:know|heard) (?:if|whether|anything)',
     'true or (?:not|fake)', 'is this for real', 'c\'est (?:tu|ti|tu-tu) vrai', 'c\'tu vrai', 'est-ce (?:que c\'est )?vrai', 'quelqu\'un (?:peut|pourrait|sait) (?:confirmer|si)',
     'vous avez entendu', 'quelqu\'un a entendu', 'c\'est vrai que',
+  ],
+  // Indignation that asks to be believed and passed on rather than checked.
+  outrage: [
+    'unbelievable', 'can you believe', 'outrageous', 'insane', 'disgusting', 'wake up', 'covering (?:it|this) up', 'cover-?up',
+    'they(?:\'re| are) hiding', 'what a joke', 'wtf', 'incroyable', 'scandaleux', 'c\'est (?:fou|debile|ridicule|un scandale)',
+    'voyons donc', 'ben voyons', 'reveillez-vous', '(?:ils|y) cachent', 'en cachette', 'on rit de nous',
   ],
   refutation: [
     'fake news', '(?:false|faux|fake)(?= ?:)', '(?:is|are|was|this is|that\'s|that is) (?:false|fake|a hoax|untrue|not true)', 'not true', 'no truth', 'hoax', 'debunk',

@@ -1,0 +1,75 @@
+/**
+ * Queries of `veille rules test`: stored items streamed newest first (one row in memory at a
+ * time, however many are stored), the topic matches recorded when they were ingested, and the
+ * staff labels that give a rule's precision.
+ */
+import { and, count, desc, eq, gte } from 'drizzle-orm';
+import type { Db } from './db.ts';
+import { items, matches } from './schema/items.ts';
+import { labels } from './schema/labels.ts';
+
+/** What a back-test reads of an item: what the topic matcher sees, plus its id for samples. */
+export interface BacktestItem {
+  id: number;
+  sourceId: string;
+  title: string;
+  text: string;
+  author: string | null;
+  lang: string;
+}
+
+/** `since` is epoch ms on the ingestion time; null reads every stored item. */
+function sinceFilter(since: number | null) {
+  return since === null ? undefined : gte(items.fetchedAt, since);
+}
+
+export function countItemsSince(db: Db, since: number | null): number {
+  return db.select({ n: count() }).from(items).where(sinceFilter(since)).get()?.n ?? 0;
+}
+
+/**
+ * Items ingested since `since`, newest first. Rows come as arrays from a raw statement and are
+ * turned into objects one by one, so a million items cost no more memory than one.
+ */
+export function* iterateItemsSince(db: Db, since: number | null): Generator<BacktestItem> {
+  const query = db
+    .select({ id: items.id, sourceId: items.sourceId, title: items.title, text: items.text, author: items.author, lang: items.lang })
+    .from(items)
+    .where(sinceFilter(since))
+    .orderBy(desc(items.id))
+    .toSQL();
+  const stmt = db.$client.prepare(query.sql).raw(true);
+  for (const row of stmt.iterate(...query.params) as Iterable<[number, string, string, string, string | null, string]>) {
+    yield { id: row[0], sourceId: row[1], title: row[2], text: row[3], author: row[4], lang: row[5] };
+  }
+}
+
+/** Topic matches recorded at ingestion, per rule id, for items ingested since `since`. */
+export function storedTopicCounts(db: Db, since: number | null): Map<string, number> {
+  const rows = db
+    .select({ ruleId: matches.ruleId, n: count() })
+    .from(matches)
+    .innerJoin(items, eq(items.id, matches.itemId))
+    .where(and(eq(matches.kind, 'topic'), sinceFilter(since)))
+    .groupBy(matches.ruleId)
+    .all();
+  return new Map(rows.map((r) => [r.ruleId, r.n]));
+}
+
+/** Staff judgement of one item, as far as it tells whether a match was worth having. */
+export interface ItemLabel {
+  rumour?: 'rumour' | 'not-rumour';
+  claim?: string;
+}
+
+/** Every labelled item; labels are made by hand, so there are few enough to hold. */
+export function itemLabels(db: Db): Map<number, ItemLabel> {
+  const out = new Map<number, ItemLabel>();
+  for (const r of db.select({ itemId: labels.itemId, kind: labels.kind, value: labels.value }).from(labels).all()) {
+    const label = out.get(r.itemId) ?? {};
+    if (r.kind === 'claim') label.claim = r.value;
+    else if (r.value === 'rumour' || r.value === 'not-rumour') label.rumour = r.value;
+    out.set(r.itemId, label);
+  }
+  return out;
+}
