@@ -9,6 +9,7 @@ import { register as registerLabel } from './commands/label.ts';
 import { register as registerRules } from './commands/rules.ts';
 import { register as registerBursts } from './commands/bursts.ts';
 import { register as registerRulesExplain } from './commands/rules-explain.ts';
+import { register as registerRulesTest } from './commands/rules-test.ts';
 
 const program = new Command('veille')
   .description('Media monitoring for public institutions: ingest mentions, flag rumours and emerging issues, email staff.')
@@ -26,5 +27,6 @@ registerLabel(program);
 registerRules(program);
 registerBursts(program);
 registerRulesExplain(program);
+registerRulesTest(program);
 
 await program.parseAsync(process.argv);

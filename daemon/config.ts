@@ -130,6 +130,19 @@ export const configSchema = z.strictObject({
       every: duration.default('15s'),
     })
     .prefault({}),
+  /** Emerging issues: stories and volume bursts found before anyone writes a rule for them. */
+  emerging: z
+    .strictObject({
+      /** The institution's own names: nearly every item says them, so they weigh little in bursts. */
+      watch_names: z.array(z.string().min(1)).default([]),
+      /** −log10 of the chance of the count under the baseline needed to flag; lower flags more. */
+      sensitivity: z.number().positive().default(6),
+      /** Fewest items in the window for a burst. */
+      min_count: z.number().int().min(2).default(5),
+      /** Alert on bursts of rules with `trigger: alert`, and of every rule when true. */
+      alert_all_rules: z.boolean().default(false),
+    })
+    .default({ watch_names: [], sensitivity: 6, min_count: 5, alert_all_rules: false }),
   backoff: z
     .strictObject({
       base_s: z.number().positive().default(60),

@@ -10,9 +10,9 @@ import { loadConfig } from './config.ts';
 import { createEngine } from './engine.ts';
 import { log } from './log.ts';
 import { formatCycle } from './commands/run.ts';
-import { buildDigest } from '../notifiers/digest/build.ts';
+import { composeDigest } from '../notifiers/digest/compose.ts';
 import { renderDigest } from '../notifiers/digest/render.ts';
-import { digestGroups, digestSettings, sendDigests } from '../notifiers/digest/send.ts';
+import { digestGroups, sendDigests } from '../notifiers/digest/send.ts';
 import { createMailer } from '../notifiers/mailer.ts';
 import { earliestItemTime } from '../storage/items.ts';
 import { FeedServer } from '../test/fakes/feed-server.ts';
@@ -45,12 +45,7 @@ try {
   // The sample items carry fixed dates; cover them all, however long ago they were written.
   const until = Date.now();
   const since = Math.min(until - 86_400_000, earliestItemTime(engine.db) ?? until);
-  const data = buildDigest(engine.db, {
-    ...digestSettings(config),
-    since,
-    until,
-    labels: engine.matchers.labels,
-  });
+  const data = composeDigest(engine.db, config, since, until, (msg) => log.warn(msg));
   const digest = renderDigest(data, config.digest.lang);
   mkdirSync(outDir, { recursive: true });
   writeFileSync(resolve(outDir, 'digest.html'), digest.html);

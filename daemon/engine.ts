@@ -11,9 +11,11 @@ import { createSource } from './sources/index.ts';
 import type { Source } from './sources/types.ts';
 import { emptySummary, type IngestDeps, type IngestSummary, type NewItemHook } from './pipeline/ingest.ts';
 import { runSource, type Backoff, type SourceOutcome } from './pipeline/run-source.ts';
+import { Emerging, type BurstEvents } from './pipeline/emerging.ts';
 
 export interface CycleSummary extends IngestSummary {
   sources: SourceOutcome[];
+  bursts: BurstEvents;
   durationMs: number;
 }
 
@@ -26,6 +28,8 @@ export interface Engine {
   setMatchers(m: LoadedMatchers): void;
   runSource(source: Source, opts?: { force?: boolean; signal?: AbortSignal }): Promise<SourceOutcome>;
   runCycle(opts?: { force?: boolean; signal?: AbortSignal; only?: string[] }): Promise<CycleSummary>;
+  /** Stores the bursts found since the last call; run after each poll. */
+  detectBursts(): BurstEvents;
   close(): void;
 }
 
@@ -41,9 +45,15 @@ export function createEngine(config: Config, log: Logger, opts: { hooks?: NewIte
   }
   let matchers: LoadedMatchers = loaded;
   const store = itemStore(db);
+  const emerging = new Emerging({
+    watchNames: config.emerging.watch_names,
+    detector: { minScore: config.emerging.sensitivity, minCount: config.emerging.min_count, timezone: config.timezone },
+  });
+  emerging.restore(db, Date.now());
+  const hooks = [emerging.hook, ...(opts.hooks ?? [])];
   const sources = config.sources.map((s) => createSource(s));
   const backoff: Backoff = { baseMs: config.backoff.base_s * 1000, maxMs: config.backoff.max_s * 1000 };
-  const deps = (): IngestDeps => ({ db, store, classifier: matchers.classifier, hooks: opts.hooks });
+  const deps = (): IngestDeps => ({ db, store, classifier: matchers.classifier, hooks });
 
   const engine: Engine = {
     config,
@@ -71,7 +81,11 @@ export function createEngine(config: Config, log: Logger, opts: { hooks?: NewIte
       };
       await Promise.all(Array.from({ length: Math.min(CONCURRENCY, todo.length) }, worker));
       outcomes.sort((a, b) => a.sourceId.localeCompare(b.sourceId));
-      return { ...mergeSummaries(outcomes), sources: outcomes, durationMs: Date.now() - started };
+      const bursts = engine.detectBursts();
+      return { ...mergeSummaries(outcomes), sources: outcomes, bursts, durationMs: Date.now() - started };
+    },
+    detectBursts() {
+      return emerging.detect(db, Date.now());
     },
     close() {
       db.$client.close();

@@ -13,7 +13,6 @@ import type { Classifier } from '../rules/types.ts';
 export interface LoadedMatchers {
   ok: true;
   classifier: Classifier;
-  labels: Map<string, { en: string; fr: string }>;
 }
 
 export type Matchers = LoadedMatchers | { ok: false; errors: string };
@@ -25,6 +24,5 @@ export function loadMatchers(config: Pick<Config, 'rules' | 'claims' | 'language
   return {
     ok: true,
     classifier: createClassifier({ languages: config.languages, topics }),
-    labels: new Map(rules.map((r) => [r.id, r.label])),
   };
 }

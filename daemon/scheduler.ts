@@ -45,6 +45,7 @@ export function startDaemon(engine: Engine, log: Logger, jobs: Jobs = {}): Daemo
     const cfg = engine.config.sources.find((s) => s.id === source.id)!;
     const job = guarded(`source ${source.id}`, async () => {
       await engine.runSource(source, { signal: shutdown.signal });
+      engine.detectBursts();
       await jobs.afterPoll?.();
     });
     tasks.set(`source:${source.id}`, cron.schedule(cfg.schedule, job, { timezone: tz, noOverlap: true, name: source.id }));

@@ -3,7 +3,7 @@
  * item is indexed once, and all rules are evaluated against that index.
  */
 import type { CompiledRule, RuleQueries } from './loader.ts';
-import { collect, ItemIndex, matches, Vocabulary, type CompiledNode, type LeafMatch } from './query/evaluate.ts';
+import { atomsOf, collect, holdsWithoutAtoms, ItemIndex, matches, Vocabulary, type CompiledNode, type LeafMatch } from './query/evaluate.ts';
 import type { Lang } from './text.ts';
 import type { ItemText, TopicHit, TopicMatcher } from './types.ts';
 
@@ -67,6 +67,17 @@ export function createTopicMatcher(rules: CompiledRule[]): TopicExplainer {
     sources: rule.sources ? new Set(rule.sources) : null,
   }));
   const index = new ItemIndex(vocab);
+  // Which rules an atom can make true; rules that may hold without any atom are always tried.
+  const rulesOfAtom: number[][] = Array.from({ length: vocab.size }, () => []);
+  const always: boolean[] = [];
+  compiled.forEach((c, i) => {
+    const nodes = [...c.query.en, ...c.query.fr, ...c.query.und].map((q) => q.node);
+    always.push(nodes.some(holdsWithoutAtoms));
+    const atoms = new Set<number>();
+    for (const n of nodes) atomsOf(n, atoms);
+    for (const a of atoms) rulesOfAtom[a].push(i);
+  });
+  const candidate = new Uint8Array(compiled.length);
 
   function evaluate(c: Compiled, item: ItemText, ix: ItemIndex, explain: boolean): RuleExplanation | TopicHit | null {
     const ruleId = c.rule.id;
@@ -102,9 +113,12 @@ export function createTopicMatcher(rules: CompiledRule[]): TopicExplainer {
   return {
     match(item) {
       index.load(item);
+      candidate.fill(0);
+      for (const a of index.found) for (const r of rulesOfAtom[a]) candidate[r] = 1;
       const hits: TopicHit[] = [];
-      for (const c of compiled) {
-        const hit = evaluate(c, item, index, false) as TopicHit | null;
+      for (let i = 0; i < compiled.length; i++) {
+        if (!candidate[i] && !always[i]) continue;
+        const hit = evaluate(compiled[i], item, index, false) as TopicHit | null;
         if (hit) hits.push(hit);
       }
       return hits;

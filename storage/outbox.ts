@@ -41,7 +41,7 @@ export function outboxQueueStore(db: Db) {
     .prepare();
   const updateGroup = db
     .update(alertGroups)
-    .set({ lastAt: ph('lastAt'), count: ph('count'), severity: ph('severity') })
+    .set({ lastAt: sql`${ph('lastAt')}`, count: sql`${ph('count')}`, severity: sql`${ph('severity')}` })
     .where(eq(alertGroups.id, ph('id')))
     .prepare();
   const addGroupItem = db
@@ -80,7 +80,7 @@ export function outboxQueueStore(db: Db) {
     .values({ outboxId: ph('outboxId'), itemId: ph('itemId') })
     .onConflictDoNothing()
     .prepare();
-  const setMessageSeverity = db.update(outbox).set({ severity: ph('severity') }).where(eq(outbox.id, ph('id'))).prepare();
+  const setMessageSeverity = db.update(outbox).set({ severity: sql`${ph('severity')}` }).where(eq(outbox.id, ph('id'))).prepare();
 
   return {
     latestGroup: (key: string): AlertGroupRow | undefined => latestGroup.get({ key }),

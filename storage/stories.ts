@@ -93,3 +93,29 @@ export function activeBursts(db: Db): BurstRow[] {
 function parseBurst(r: typeof bursts.$inferSelect): BurstRow {
   return { ...r, topItemIds: JSON.parse(r.topItemIds) as number[], relatedKeys: JSON.parse(r.relatedKeys) as string[] };
 }
+
+export interface RecentItem {
+  id: number;
+  at: number;
+  title: string;
+  text: string;
+  lang: string;
+  storyId: number | null;
+  ruleIds: string[];
+}
+
+/**
+ * Items since `since` with their story and topic rules, oldest first: what the story grouper and
+ * the burst detector rebuild their memory from on start.
+ */
+export function* recentItems(db: Db, since: number): Generator<RecentItem> {
+  const rows = db.$client
+    .prepare(
+      `select i.id, coalesce(min(i.published_at, i.fetched_at), i.fetched_at) as at, i.title, i.text, i.lang, s.story_id as storyId,
+              (select group_concat(m.rule_id, char(31)) from matches m where m.item_id = i.id and m.kind = 'topic') as rules
+         from items i left join story_items s on s.item_id = i.id
+        where i.fetched_at >= ? order by at`,
+    )
+    .iterate(since) as Iterable<Omit<RecentItem, 'ruleIds'> & { rules: string | null }>;
+  for (const r of rows) yield { id: r.id, at: r.at, title: r.title, text: r.text, lang: r.lang, storyId: r.storyId, ruleIds: r.rules ? r.rules.split('\x1f') : [] };
+}

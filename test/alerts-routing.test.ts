@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../daemon/config.ts';
-import { queueAlert } from '../notifiers/alerts/group.ts';
+import { alertQueue } from '../notifiers/alerts/group.ts';
 import type { AlertClaim } from '../notifiers/alerts/render.ts';
 import { deliverDueAlerts } from '../notifiers/alerts/send.ts';
 import { openDb, type Db } from '../storage/db.ts';
@@ -61,6 +61,19 @@ describe('grouping and cool-down', () => {
     expect(mail.text).toMatch(/Most engaged: All libraries shut next month\n.*x · by bob · .*90 reposts · 12 replies · 300 likes · 4 quotes/);
   });
 
+  it('lists a large group’s items up to a limit and counts the rest', async () => {
+    const config = alertConfig();
+    const mailer = recordingMailer();
+    for (let i = 1; i <= 20; i++) flagItem(db, config, { title: `post number ${i}` }, claimEvent(T0 + i));
+    await deliverDueAlerts(db, mailer, config, { now: T0 + 1000, claims });
+    const { text } = mailer.sent[0];
+    expect(text).toContain('20 items flagged from 1 source');
+    expect(text).toContain('Other items in this alert (19):');
+    expect(text).toContain('post number 16\n');
+    expect(text).not.toContain('post number 17\n');
+    expect(text).toContain('…and 4 more items');
+  });
+
   it('collects later items within the cool-down into one follow-up threaded under the first alert, then starts afresh', async () => {
     const config = alertConfig({ window: '10m', cooldown: '1h' });
     const mailer = recordingMailer();
@@ -72,7 +85,7 @@ describe('grouping and cool-down', () => {
     const second = flagItem(db, config, { title: 'second' }, claimEvent(T0 + 5 * MIN));
     flagItem(db, config, { title: 'third' }, claimEvent(T0 + 7 * MIN));
     // The same item flagged again (a re-classification) is not a new item.
-    const again = db.transaction((tx) => queueAlert(tx, { ...claimEvent(T0 + 8 * MIN), itemId: second.itemId }, config));
+    const again = db.transaction(() => alertQueue(db, config).queue({ ...claimEvent(T0 + 8 * MIN), itemId: second.itemId }));
     expect(again.queued).toBe(false);
     expect(listOutbox(db, 0).filter((e) => e.status === 'pending')).toHaveLength(1);
 

@@ -73,14 +73,14 @@ describe('combined verdict and flag', () => {
 });
 
 describe('learning from staff', () => {
-  const paraphrase = 'Somebody got into the computers at the Lemieux treatment site, do not drink from the faucet';
+  const paraphrase = 'Cyber attack at the filtration site! Stay off the faucet for now';
 
   it('matches a phrasing it missed once staff confirmed a similar item as the claim', () => {
     const before = build().classifier.classify(post(paraphrase));
     expect(before.claim).toBeNull();
     const after = build({
       rumour: [],
-      claimVariants: [{ claimId: 'T02', text: 'someone got into the computers at the Lemieux treatment site, dont drink from the faucet' }],
+      claimVariants: [{ claimId: 'T02', text: 'A cyber attack hit the filtration site, stay off the faucet for a few days' }],
     }).classifier.classify(post(paraphrase));
     expect(after.claim?.id).toBe('T02');
     expect(after.flagged).toBe(true);

@@ -25,7 +25,7 @@ describe('veille label and retrain', { timeout: 60_000 }, () => {
     const add = (externalId: string, text: string) =>
       store.insertItem(db, { sourceId: 'x', externalId, title: '', text, fetchedAt: Date.now(), contentHash: externalId, lang: 'en' });
     rumourItem = add('r1', 'The new cell tower on Carling is frying birds and the city knows');
-    claimItem = add('c1', 'Hackers have taken over the computers at the Lemieux treatment site, so do not drink from the faucet until further notice');
+    claimItem = add('c1', 'A cyber attack hit the filtration site, so stay off the faucet for a few days until they fix it');
     db.$client.close();
   });
   afterAll(() => ws.cleanup());
@@ -60,7 +60,7 @@ describe('veille label and retrain', { timeout: 60_000 }, () => {
   });
 
   it('makes a claim-labelled item a variant the matcher uses', () => {
-    const paraphrase = JSON.stringify({ id: 'q', text: 'Hackers have taken over the computers at the Lemieux treatment site! Do not drink from the faucet' });
+    const paraphrase = JSON.stringify({ id: 'q', text: 'Cyber attack at the filtration site! Stay off the faucet for now' });
     const classify = ['classify', '--rules', join(fixtures, 'classify/rules'), '--claims', join(fixtures, 'classify/claims.yaml')];
     const before = JSON.parse(veille(ws, classify, paraphrase).stdout);
     expect(before.claim).toBeNull();
@@ -68,7 +68,7 @@ describe('veille label and retrain', { timeout: 60_000 }, () => {
     const r = veille(ws, ['label', String(claimItem), '--claim', 'T02']);
     expect(r.code).toBe(0);
     expect(labels().claim[0]).toMatchObject({ kind: 'claim', value: 'T02' });
-    expect(labels().staff.claimVariants).toEqual([{ claimId: 'T02', text: expect.stringContaining('Lemieux'), lang: 'en' }]);
+    expect(labels().staff.claimVariants).toEqual([{ claimId: 'T02', text: expect.stringContaining('filtration'), lang: 'en' }]);
 
     const after = JSON.parse(veille(ws, classify, paraphrase).stdout);
     expect(after.claim).toBe('T02');
@@ -93,7 +93,7 @@ describe('veille label and retrain', { timeout: 60_000 }, () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Language: en — detected/);
     expect(r.stdout).toMatch(/✗ water \[alert, high\]: the query does not match/);
-    expect(r.stdout).toMatch(/MATCH T02 +score [\d.]+ +carried by: .*lemieux/i);
+    expect(r.stdout).toMatch(/MATCH T02 +score [\d.]+ +carried by: .*filtration/i);
     expect(r.stdout).toMatch(/Rumour score: [\d.]+ \(threshold 0\.60; learned from \d+ examples\)/);
     expect(r.stdout).toMatch(/Flag: FLAGGED\n  - matches known claim T02/);
   });

@@ -4,16 +4,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { parseDuration, type Config } from '../config.ts';
+import { parseDuration } from '../config.ts';
 import { openContext } from '../context.ts';
 import { createMailer } from '../../notifiers/mailer.ts';
-import { buildDigest, type ClaimInfo, type Label } from '../../notifiers/digest/build.ts';
+import { composeDigest } from '../../notifiers/digest/compose.ts';
 import type { DigestLang } from '../../notifiers/digest/i18n.ts';
 import { renderDigest } from '../../notifiers/digest/render.ts';
-import { digestGroups, digestSettings, sendDigests } from '../../notifiers/digest/send.ts';
-import { formatRuleErrors } from '../../rules/errors.ts';
-import { loadClaims } from '../../rules/claims/load.ts';
-import { loadRules } from '../../rules/loader.ts';
+import { digestGroups, sendDigests } from '../../notifiers/digest/send.ts';
 import { fail } from './errors.ts';
 
 interface DigestOptions {
@@ -56,13 +53,7 @@ async function run(opts: DigestOptions, globals: { config: string; db?: string }
       return;
     }
     const until = Date.now();
-    const data = buildDigest(db, {
-      ...digestSettings(config),
-      since: until - parseDuration(sinceText ?? config.digest.since)!,
-      until,
-      labels: loadLabels(config),
-      claims: loadClaimInfo(config),
-    });
+    const data = composeDigest(db, config, until - parseDuration(sinceText ?? config.digest.since)!, until, warn);
 
     const lang = opts.lang ?? config.digest.lang;
     const preview = renderDigest(data, lang);
@@ -95,25 +86,6 @@ async function run(opts: DigestOptions, globals: { config: string; db?: string }
   } finally {
     db.$client.close();
   }
-}
-
-/** Topic labels from the rules; a rule folder with errors still labels the rules that loaded. */
-function loadLabels(config: Config): Map<string, Label> {
-  try {
-    const { rules, errors } = loadRules(config.rules);
-    if (errors.length) warn(`rules have errors, topics they define are shown by id:\n${formatRuleErrors(errors)}`);
-    return new Map(rules.map((r) => [r.id, r.label]));
-  } catch (err) {
-    warn(`cannot load rules from ${config.rules}, topics are shown by id: ${(err as Error).message}`);
-    return new Map();
-  }
-}
-
-function loadClaimInfo(config: Config): Map<string, ClaimInfo> {
-  if (!config.claims) return new Map();
-  const { claims, errors } = loadClaims(config.claims);
-  if (errors.length) warn(`claims file has errors, claims it defines are shown by id:\n${formatRuleErrors(errors)}`);
-  return new Map(claims.map((c) => [c.id, { status: c.status, text: c.text }]));
 }
 
 function warn(message: string): void {

@@ -1,9 +1,16 @@
 import type { Command } from 'commander';
+import { encode } from 'html-entities';
 import { loadConfig } from '../config.ts';
 import { createEngine, type CycleSummary } from '../engine.ts';
 import { log } from '../log.ts';
 import { startDaemon } from '../scheduler.ts';
 import { fail } from './errors.ts';
+import { parseDuration, type Config } from '../config.ts';
+import type { Engine } from '../engine.ts';
+import { watchRules } from '../rules-watch.ts';
+import { composeDigest } from '../../notifiers/digest/compose.ts';
+import { digestGroups, sendDigests } from '../../notifiers/digest/send.ts';
+import { createMailer } from '../../notifiers/mailer.ts';
 
 export function register(program: Command): void {
   program
@@ -23,7 +30,10 @@ export function register(program: Command): void {
           engine.close();
           return;
         }
-        const daemon = startDaemon(engine, log);
+        const daemon = startDaemon(engine, log, {
+          digest: () => sendScheduledDigest(engine),
+          services: [watchRules(engine, log, { notifyAdmin: (errors) => notifyAdmin(engine.config, 'rules change refused', errors) })],
+        });
         const stop = async (signal: string) => {
           log.info({ signal }, 'stopping');
           await daemon.stop();
@@ -50,7 +60,36 @@ export function formatCycle(s: CycleSummary): string {
     `new per language: ${pairs(s.byLang)}`,
     `new per topic: ${pairs(s.byTopic)}`,
     `flagged: ${s.flagged}`,
+    `bursts: ${s.bursts.flagged.length} new${s.bursts.flagged.length ? ` (${s.bursts.flagged.map((b) => `${b.kind} ${b.key}: ${Math.round(b.count)} items, baseline ${b.baseline.toFixed(1)}`).join('; ')})` : ''}`,
     ...failed.map((o) => `  failing: ${o.sourceId}: ${o.error}`),
   ];
   return lines.join('\n') + '\n';
+}
+
+/** The morning digest on its schedule: the configured period ending now, to every group. */
+async function sendScheduledDigest(engine: Engine): Promise<void> {
+  const { config, db } = engine;
+  const until = Date.now();
+  const data = composeDigest(db, config, until - parseDuration(config.digest.since)!, until, (msg) => log.warn(msg));
+  const mailer = createMailer(config);
+  try {
+    const results = await sendDigests(db, mailer, data, digestGroups(config.digest), { domain: config.from.split('@')[1] });
+    for (const r of results) {
+      if (r.ok) log.info({ to: r.group.to, lang: r.group.lang }, 'digest sent');
+      else log.error({ to: r.group.to, error: r.error }, 'digest not sent');
+    }
+  } finally {
+    mailer.close();
+  }
+}
+
+/** One plain email to the admin address, when there is one. */
+async function notifyAdmin(config: Config, subject: string, body: string): Promise<void> {
+  if (!config.admin) return;
+  const mailer = createMailer(config);
+  try {
+    await mailer.send({ to: [config.admin], subject: `Veille: ${subject}`, text: body, html: `<pre>${encode(body)}</pre>` });
+  } finally {
+    mailer.close();
+  }
 }

@@ -11,7 +11,7 @@ import type { Db } from '../../storage/db.ts';
 import { claimMessage, dueMessages, loadAlert, markDead, markFailed, markSent, type OutboxRow } from '../../storage/outbox.ts';
 import type { Mailer } from '../mailer.ts';
 import { alertTimings } from './group.ts';
-import { MAX_LISTED, renderAlert, renderDeadReport, type AlertClaim } from './render.ts';
+import { MAX_LISTED, renderAlert, renderDeadReport, type AlertClaim, type RenderedAlert } from './render.ts';
 import { heldByQuietHours, resolveRoute } from './route.ts';
 
 export type AlertLabel = string | Partial<Record<Lang, string>>;
@@ -102,18 +102,22 @@ async function deliverPass(db: Db, mailer: Mailer, config: AlertConfig, opts: De
       continue;
     }
     if (!claimMessage(db, msg.id, now, now + LEASE_MS)) continue;
-    const data = loadAlert(db, msg.id, MAX_LISTED + 2);
-    if (!data) {
-      await fail(msg, 'the alert’s items are no longer in the database', route.to, msg.subject ?? '');
+    let rendered: RenderedAlert;
+    try {
+      const data = loadAlert(db, msg.id, MAX_LISTED + 2);
+      if (!data) throw new Error('its items are no longer in the database');
+      const { kind, ref } = data.group;
+      rendered = renderAlert(data, {
+        lang: route.lang,
+        timeZone: config.timezone,
+        claim: kind === 'claim' ? opts.claims?.get(ref) : undefined,
+        label: kind === 'rule' ? labelIn(opts.labels?.get(ref), route.lang) : undefined,
+      });
+    } catch (err) {
+      // Retried and in the end reported like a delivery failure, rather than stopping every other alert.
+      await fail(msg, `cannot build the alert: ${(err as Error).message}`, route.to, msg.subject ?? '');
       continue;
     }
-    const { kind, ref } = data.group;
-    const rendered = renderAlert(data, {
-      lang: route.lang,
-      timeZone: config.timezone,
-      claim: kind === 'claim' ? opts.claims?.get(ref) : undefined,
-      label: kind === 'rule' ? labelIn(opts.labels?.get(ref), route.lang) : undefined,
-    });
     if (!route.to.length) {
       await fail(msg, `no recipients: route "${route.id}" has no addresses in alerts`, [], rendered.subject);
       continue;
@@ -127,7 +131,7 @@ async function deliverPass(db: Db, mailer: Mailer, config: AlertConfig, opts: De
       });
       markSent(db, msg.id, { now, recipients: route.to, subject: rendered.subject, smtpMessageId: info.messageId, response: info.response });
       summary.sent++;
-      log.info({ alert: msg.id, key: data.group.key, to: route.to, messageId: info.messageId }, 'alert sent');
+      log.info({ alert: msg.id, route: route.id, to: route.to, messageId: info.messageId }, 'alert sent');
     } catch (err) {
       const error = describe(err);
       await fail(msg, error, route.to, rendered.subject);

@@ -107,7 +107,8 @@ function readDigits(text: string, out: Analysis['numbers']): void {
 /** "five hundred bucks", "dix piasses", "deux mille". */
 function readNumberWords(terms: readonly string[], lexicon: Lexicon, out: Analysis['numbers']): void {
   for (let i = 0; i < terms.length; i++) {
-    if (lexicon.numberWord(terms[i]) === undefined) continue;
+    // A multiplier alone ("50 cents", "cent fois") is no number word.
+    if (typeof (lexicon.numberWord(terms[i]) ?? {}) !== 'number') continue;
     let total = 0;
     let current = 0;
     let j = i;

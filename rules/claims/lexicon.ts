@@ -18,6 +18,7 @@ const LexiconFile = z.object({
   concepts: z.record(z.string(), z.array(z.string())),
   places: z.record(z.string(), z.array(z.string())).default({}),
   ignore: z.array(z.string()).default([]),
+  false_friends: z.object({ en: z.array(z.string()).default([]), fr: z.array(z.string()).default([]) }).default({ en: [], fr: [] }),
   numbers: z.record(z.string(), z.union([z.number(), z.string().regex(/^x\d+$/)])).default({}),
 });
 
@@ -42,16 +43,24 @@ export function loadLexicon(file = DEFAULT_LEXICON): Lexicon {
     ...Object.entries(data.concepts),
     ...Object.entries(data.places).map(([k, v]): [string, string[]] => [`p:${k}`, [...v, k.replace(/_/g, ' ')]]),
   ];
-  return buildLexicon(groups, data.numbers, data.ignore);
+  // A false friend of one language is not indexed for the other.
+  const onlyIn = new Map<string, Lang>();
+  for (const l of LANGS) for (const w of data.false_friends[l]) onlyIn.set(tokenize(w)[0]?.term ?? w, l);
+  return buildLexicon(groups, data.numbers, data.ignore, onlyIn);
 }
 
 const LANGS: readonly Lang[] = ['en', 'fr'];
 
-function buildLexicon(groups: [string, string[]][], numbers: Record<string, number | string>, ignore: string[]): Lexicon {
+function buildLexicon(
+  groups: [string, string[]][],
+  numbers: Record<string, number | string>,
+  ignore: string[],
+  onlyIn: Map<string, Lang>,
+): Lexicon {
   const ignored = new Set(ignore.flatMap((w) => tokenize(w).map((t) => t.term)));
   // Entries are indexed by their folded form and by their stem in both languages, since a list
   // entry's language is not recorded and a post's inflection may differ from the listed form.
-  const byForm = new Map<string, string[]>();
+  const byForm = { en: new Map<string, string[]>(), fr: new Map<string, string[]>() };
   const byStem = { en: new Map<string, string[]>(), fr: new Map<string, string[]>() };
   const phrases = newPhraseIndex();
   const addPhrase = (index: PhraseIndex, key: string[], concept: string) => {
@@ -72,8 +81,12 @@ function buildLexicon(groups: [string, string[]][], numbers: Record<string, numb
       const terms = tokenize(entry).map((t) => t.term.replace(/^#/, ''));
       if (terms.length === 0) continue;
       if (terms.length === 1) {
-        add(byForm, terms[0], concept);
-        for (const l of LANGS) add(byStem[l], stem(terms[0], l), concept);
+        for (const l of LANGS) {
+          const own = onlyIn.get(terms[0]);
+          if (own && own !== l) continue;
+          add(byForm[l], terms[0], concept);
+          add(byStem[l], stem(terms[0], l), concept);
+        }
         continue;
       }
       addPhrase(phrases, terms.map(phraseKey), concept);
@@ -85,10 +98,8 @@ function buildLexicon(groups: [string, string[]][], numbers: Record<string, numb
   }
   return {
     single(term, langs) {
-      const direct = byForm.get(term);
-      if (direct) return direct;
       for (const l of langs) {
-        const hit = byStem[l].get(stem(term, l));
+        const hit = byForm[l].get(term) ?? byStem[l].get(stem(term, l));
         if (hit) return hit;
       }
       return undefined;

@@ -40,18 +40,20 @@ export interface ClaimMatcherOptions {
   /** Score for a plausible match, listed for staff to confirm. */
   candidateThreshold?: number;
   lexicon?: Lexicon;
+  /** Weight of a post's words that no claim uses, as a share of the rarest claim word's weight. */
+  unseenWeight?: number;
 }
 
 export interface ClaimMatcher {
   match(text: string, lang: Lang | 'und', title?: string): ClaimMatch;
 }
 
-export const DEFAULT_CLAIM_THRESHOLD = 0.3;
-export const DEFAULT_CANDIDATE_THRESHOLD = 0.18;
+export const DEFAULT_CLAIM_THRESHOLD = 0.38;
+export const DEFAULT_CANDIDATE_THRESHOLD = 0.2;
 const MAX_CANDIDATES = 3;
 // Weight of a post's concept that no claim uses, relative to the rarest claim concept.
-const UNSEEN_WEIGHT = 0.35;
-const DISAGREE_NUMBER = 0.5;
+const UNSEEN_WEIGHT = 0.4;
+const DISAGREE_NUMBER = 0.3;
 const DISAGREE_PLACE = 0.6;
 
 interface Doc {
@@ -85,7 +87,9 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
   const n = claims.length;
   const idf = new Map<string, number>();
   for (const [c, f] of df) idf.set(c, Math.log(1 + (n - f + 0.5) / (f + 0.5)));
-  const unseen = UNSEEN_WEIGHT * Math.log(1 + (n + 0.5) / 0.5);
+  const maxIdf = Math.log(1 + (n + 0.5) / 0.5);
+  const unseen = (opts.unseenWeight ?? UNSEEN_WEIGHT) * maxIdf;
+  const minIdf = maxIdf / 2;
 
   const docs: Doc[] = [];
   const postings = new Map<string, number[]>();
@@ -137,7 +141,8 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
         .filter(([, b]) => b.score >= candidateThreshold)
         .sort((a, b) => b[1].score - a[1].score);
       const top = ranked[0];
-      const confident = top && top[1].score >= claimThreshold ? top : undefined;
+      // One shared idea is a topic, not a claim: a confident match needs two concepts at least.
+      const confident = top && top[1].score >= claimThreshold && shared(post, docs[top[1].doc].analysis, idf, minIdf) >= 2 ? top : undefined;
       const claim = confident
         ? { id: claims[confident[0]].id, score: round(confident[1].score), terms: carriers(post, docs[confident[1].doc].analysis, idf) }
         : null;
@@ -170,6 +175,13 @@ function disagree<T>(a: Set<T>, b: Set<T>): boolean {
   if (!a.size || !b.size) return false;
   for (const v of a) if (b.has(v)) return false;
   return true;
+}
+
+/** Distinct words of the post behind the shared concepts that are not common to most claims. */
+function shared(post: Analysis, doc: Analysis, idf: Map<string, number>, minIdf: number): number {
+  const words = new Set<string>();
+  for (const [c, surface] of post.concepts) if (doc.concepts.has(c) && idf.get(c)! >= minIdf) words.add(surface);
+  return words.size;
 }
 
 /** The post's words that carried the match, heaviest first. */

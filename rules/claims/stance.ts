@@ -4,8 +4,8 @@
  *
  * The claims themselves are often negative ("police no longer respond", "nobody will come"), so a
  * plain negation proves nothing: a post refutes when it uses the vocabulary of fact-checking and
- * correction, when it stresses a denial (NOT, PAS, AUCUN in capitals), or when it denies something
- * the claim asserts (a negation the claim does not contain), and it is not itself a question.
+ * correction, or, unless it is a question, when it stresses a denial (NOT, PAS in capitals) or
+ * denies more than the claim's own wording does ("does not allow", "ne coupe pas").
  */
 import { fold } from '../text.ts';
 
@@ -24,10 +24,23 @@ const DEBUNK = new RegExp(
   'i',
 );
 
-// A denial stressed in capitals: "Police have NOT confirmed", "ce n'est PAS vrai".
-const SHOUTED_DENIAL = /\b(?:NOT|NO|NEVER|PAS|AUCUN|AUCUNE|JAMAIS|FAUX|FALSE|FAKE)\b/;
+// A denial stressed in capitals in a text that is not itself shouted: "Police have NOT confirmed".
+const SHOUTED_DENIAL = /\b(?:NOT|PAS|AUCUN|AUCUNE|FAUX|FALSE|FAKE)\b/;
+const UPPER = /\p{Lu}/gu;
+const LOWER = /\p{Ll}/gu;
 
-const NEGATION = /\b(?:not|no|never|none|nobody|nothing|no longer|isn'?t|aren'?t|doesn'?t|don'?t|didn'?t|won'?t|hasn'?t|haven'?t|can'?t|cannot|ne|n'|pas|pu|aucun|aucune|jamais|rien|personne)\b/;
+// Denials: negation of an auxiliary or a formal French "ne ... pas" ("does not allow", "there is
+// no", "ne coupe pas", "aucun ... n'a"). Negative quantities ("no more buses", "plus aucun",
+// "can't protest", "pu de bus") are left out: they are how the claims themselves are told.
+const DENIAL = new RegExp(
+  [
+    String.raw`\b(?:does|did|is|are|was|were|has|have|had)(?:n'?t| not)\b`,
+    String.raw`\bthere(?:'s| is| are| was| were| has been| have been) no\b`,
+    String.raw`\bn(?:e\s+|')(?:[\p{L}'-]+\s+){1,2}?(?:pas|jamais|rien|plus|aucun\p{L}*)\b`,
+    String.raw`\baucun\p{L}*\s+(?:[\p{L}'-]+\s+){0,5}?n'`,
+  ].join('|'),
+  'u',
+);
 
 const QUESTION = /\?|\b(?:is it true|is this true|anyone know|est-ce que|c'?est(?:-tu)? vrai|vraiment\s*\?|really\s*\?)/i;
 
@@ -38,15 +51,16 @@ const QUESTION = /\?|\b(?:is it true|is this true|anyone know|est-ce que|c'?est(
 export function detectStance(text: string, claimTexts: readonly string[]): Stance {
   const folded = fold(text);
   if (DEBUNK.test(folded)) return 'refutes';
-  const question = QUESTION.test(folded);
-  if (question) return 'spreads';
-  if (SHOUTED_DENIAL.test(text.normalize('NFKD').replace(/\p{M}/gu, ''))) return 'refutes';
-  const negations = countNegations(folded);
-  const claimNegations = Math.max(0, ...claimTexts.map((t) => countNegations(fold(t))));
-  return negations > claimNegations ? 'refutes' : 'spreads';
+  if (QUESTION.test(folded)) return 'spreads';
+  const plain = text.normalize('NFKD').replace(/\p{M}/gu, '');
+  const shouting = (plain.match(UPPER)?.length ?? 0) > (plain.match(LOWER)?.length ?? 0);
+  if (!shouting && SHOUTED_DENIAL.test(plain)) return 'refutes';
+  // A denial counts when the claim's own wording does not deny as much ("need not apply").
+  const claimDenials = Math.max(0, ...claimTexts.map((t) => countDenials(fold(t))));
+  return countDenials(folded) > claimDenials ? 'refutes' : 'spreads';
 }
 
-/** Negated clauses: "ne ... pas", colloquial "c'est pas", and English forms count once per clause. */
-function countNegations(folded: string): number {
-  return folded.split(/[.;:!?,\n]+/).filter((clause) => NEGATION.test(clause)).length;
+/** Clauses that contain a denial. */
+function countDenials(folded: string): number {
+  return folded.split(/[.;:!?,\n]+/).filter((clause) => DENIAL.test(clause)).length;
 }

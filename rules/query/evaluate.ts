@@ -176,6 +176,8 @@ export class ItemIndex {
   readonly ranges: Record<TextField | 'body', Range> = { title: [0, 0], text: [0, 0], author: [0, 0], body: [0, 0] };
   /** Folded word at each position, kept only when explaining. */
   words: Map<number, string> | null = null;
+  /** Atoms found in this item, so rules that use none of them can be skipped. */
+  readonly found: number[] = [];
 
   constructor(private readonly vocab: Vocabulary) {}
 
@@ -188,6 +190,7 @@ export class ItemIndex {
     }
     while (this.pos.length < n) this.pos.push([]);
     this.gen++;
+    this.found.length = 0;
     this.source = item.source.toLowerCase();
     this.lang = item.lang;
     this.words = keepWords ? new Map() : null;
@@ -234,6 +237,7 @@ export class ItemIndex {
       if (this.gens[a] !== this.gen) {
         this.gens[a] = this.gen;
         this.pos[a].length = 0;
+        this.found.push(a);
       }
       const list = this.pos[a];
       if (list[list.length - 1] !== p) list.push(p);
@@ -260,6 +264,48 @@ export function matches(node: CompiledNode, ix: ItemIndex, range: Range = ix.ran
       const actual = node.f === 'source' ? ix.source : ix.lang;
       return node.prefix ? actual.startsWith(node.v) : actual === node.v;
     }
+  }
+}
+
+/** Every atom a query reads. */
+export function atomsOf(node: CompiledNode, out: Set<number> = new Set()): Set<number> {
+  switch (node.k) {
+    case 'seq':
+      for (const slot of node.slots) for (const a of slot.atoms) out.add(a);
+      break;
+    case 'and':
+    case 'or':
+      for (const c of node.c) atomsOf(c, out);
+      break;
+    case 'not':
+    case 'field':
+      atomsOf(node.c, out);
+      break;
+    case 'near':
+      atomsOf(node.l, out);
+      atomsOf(node.r, out);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+/** Whether a query can hold for an item in which none of its atoms occurs (NOT x, source:y). */
+export function holdsWithoutAtoms(node: CompiledNode): boolean {
+  switch (node.k) {
+    case 'seq':
+    case 'near':
+      return false;
+    case 'and':
+      return node.c.every(holdsWithoutAtoms);
+    case 'or':
+      return node.c.some(holdsWithoutAtoms);
+    case 'field':
+      return holdsWithoutAtoms(node.c);
+    case 'not':
+    case 'value':
+      return true;
   }
 }
 

@@ -64,7 +64,7 @@ const WORD_SCALE = 0.6;
 /** Additive smoothing: with a small seed set, a word seen once in one class is weak evidence. */
 const SMOOTHING = 2;
 /** Most posts are not rumours; a post with no evidence either way scores low. */
-const BIAS = -0.8;
+const BIAS = -0.4;
 
 /** Distinct stems of a post's content words, the model's features. */
 export function features(title: string, text: string, lang: string): string[] {

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { configSchema, type Config } from '../../daemon/config.ts';
 import type { MailMessage, Mailer } from '../../notifiers/mailer.ts';
-import { queueAlert, type AlertEvent, type QueueResult } from '../../notifiers/alerts/group.ts';
+import { alertQueue, type AlertEvent, type QueueResult } from '../../notifiers/alerts/group.ts';
 import type { Db } from '../../storage/db.ts';
 import { itemStore, type EngagementCounts } from '../../storage/items.ts';
 
@@ -32,6 +32,7 @@ let serial = 0;
 /** Stores an item and queues its alert in one transaction, as the ingest pipeline does. */
 export function flagItem(db: Db, config: Pick<Config, 'alerts' | 'from'>, item: TestItem, event: Omit<AlertEvent, 'itemId'>): { itemId: number } & QueueResult {
   const store = itemStore(db);
+  const alerts = alertQueue(db, config);
   const source = item.source ?? 'city';
   const externalId = `x${++serial}`;
   return db.transaction((tx) => {
@@ -49,7 +50,7 @@ export function flagItem(db: Db, config: Pick<Config, 'alerts' | 'from'>, item: 
     });
     store.addSighting(tx, source, externalId, itemId, event.at);
     if (item.engagement) store.addEngagement(tx, itemId, event.at, item.engagement);
-    return { itemId, ...queueAlert(tx, { ...event, itemId }, config) };
+    return { itemId, ...alerts.queue({ ...event, itemId }) };
   });
 }
 

@@ -1,0 +1,380 @@
+/**
+ * `veille rules test PATH [--since 30d]`: what a rules folder would have matched among the items
+ * already stored, before it is put in force. Per rule: the matches, what changes against the
+ * rules in force (the config's rules folder) with sample items gained and lost, and precision
+ * against staff labels where there are any.
+ *
+ * Both folders are judged on the same items in one pass, by one topic matcher: each item is
+ * tokenised once, and a rule left unchanged is evaluated once for both sides.
+ */
+import type { Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { loadConfig, parseDuration } from '../config.ts';
+import { rulesCommand } from './rules.ts';
+import { fail } from './errors.ts';
+import { formatRuleErrors, sortRuleErrors } from '../../rules/errors.ts';
+import { loadRules, type CompiledRule } from '../../rules/loader.ts';
+import { createTopicMatcher } from '../../rules/topics.ts';
+import type { TopicHit } from '../../rules/types.ts';
+import { openDb, type Db } from '../../storage/db.ts';
+import { countItemsSince, itemLabels, iterateItemsSince, storedTopicCounts, type BacktestItem, type ItemLabel } from '../../storage/backtest.ts';
+
+/** Items gained and lost shown per rule, newest first. */
+const SAMPLES = 3;
+/** Below this many items a run is over before a progress bar would tell anything. */
+const LONG_RUN = 50_000;
+
+export type RuleStatus = 'added' | 'removed' | 'changed' | 'unchanged';
+
+export interface Sample {
+  id: number;
+  source: string;
+  lang: string;
+  /** The title, or the start of the text, on one line. */
+  excerpt: string;
+  /** The query words that matched (for a lost item: under the rule in force). */
+  terms: string[];
+}
+
+export interface Precision {
+  /** Matched items staff labelled (rumour / not-rumour, or a known claim). */
+  labelled: number;
+  /** Of those, the ones labelled a rumour or a known claim. */
+  positive: number;
+  value: number | null;
+}
+
+export interface RuleReport {
+  id: string;
+  status: RuleStatus;
+  /** Matches under the tested folder; null for a rule it removes. */
+  matches: number | null;
+  /** Matches under the rules in force; null for a rule it adds. */
+  inForce: number | null;
+  gained: number;
+  lost: number;
+  /** Topic matches recorded when the items were ingested, with the rules of then. */
+  recorded: number;
+  precision: Precision | null;
+  precisionInForce: Precision | null;
+  samples: { gained: Sample[]; lost: Sample[] };
+}
+
+export interface BacktestReport {
+  path: string;
+  /** The rules folder in force, or null when there is none to compare with. */
+  inForcePath: string | null;
+  /** ISO time from which items were read; null for every stored item. */
+  since: string | null;
+  items: number;
+  /** Items matched by at least one rule, under each folder. */
+  matchedItems: { tested: number; inForce: number | null };
+  labelledItems: number;
+  rules: RuleReport[];
+  durationMs: number;
+}
+
+export interface BacktestOptions {
+  rules: CompiledRule[];
+  path: string;
+  inForce: { rules: CompiledRule[]; path: string } | null;
+  since: number | null;
+  onProgress?: (done: number, total: number) => void;
+}
+
+interface Side {
+  /** Index into the shared matcher's rules, per rule of this side. */
+  slot: number;
+  precision: Precision;
+  count: number;
+}
+
+interface Pair {
+  id: string;
+  status: RuleStatus;
+  tested?: Side;
+  inForce?: Side;
+  gained: number;
+  lost: number;
+  samples: { gained: Sample[]; lost: Sample[] };
+}
+
+export function backtest(db: Db, opts: BacktestOptions): BacktestReport {
+  const started = Date.now();
+  const { distinct, slotOf } = shareRules([...opts.rules, ...(opts.inForce?.rules ?? [])]);
+  const matcher = createTopicMatcher(distinct);
+  const inForceById = new Map((opts.inForce?.rules ?? []).map((r) => [r.id, r]));
+  const testedIds = new Set(opts.rules.map((r) => r.id));
+  const side = (r: CompiledRule): Side => ({ slot: slotOf(r), count: 0, precision: { labelled: 0, positive: 0, value: null } });
+  const pairs: Pair[] = [
+    ...opts.rules.map((r) => {
+      const old = inForceById.get(r.id);
+      const status: RuleStatus = !opts.inForce ? 'unchanged' : !old ? 'added' : slotOf(old) === slotOf(r) ? 'unchanged' : 'changed';
+      return { id: r.id, status, tested: side(r), inForce: old && side(old), gained: 0, lost: 0, samples: { gained: [], lost: [] } };
+    }),
+    ...(opts.inForce?.rules ?? [])
+      .filter((r) => !testedIds.has(r.id))
+      .map((r) => ({ id: r.id, status: 'removed' as const, inForce: side(r), gained: 0, lost: 0, samples: { gained: [], lost: [] } })),
+  ];
+
+  const labels = itemLabels(db);
+  const hits: (TopicHit | undefined)[] = new Array(distinct.length);
+  const total = opts.onProgress ? countItemsSince(db, opts.since) : 0;
+  let items = 0;
+  let matchedTested = 0;
+  let matchedInForce = 0;
+  let labelledItems = 0;
+
+  for (const item of iterateItemsSince(db, opts.since)) {
+    hits.fill(undefined);
+    for (const hit of matcher.match({ title: item.title, text: item.text, author: item.author, source: item.sourceId, lang: textLang(item.lang) })) {
+      hits[Number(hit.ruleId)] = hit;
+    }
+    const label = labels.get(item.id);
+    if (label) labelledItems++;
+    let anyTested = false;
+    let anyInForce = false;
+    for (const p of pairs) {
+      const now = p.tested && hits[p.tested.slot];
+      const before = p.inForce && hits[p.inForce.slot];
+      if (now) {
+        anyTested = true;
+        count(p.tested!, label);
+      }
+      if (before) {
+        anyInForce = true;
+        count(p.inForce!, label);
+      }
+      if (!opts.inForce || !now === !before) continue;
+      if (now) {
+        if (p.gained++ < SAMPLES) p.samples.gained.push(sample(item, now));
+      } else if (p.lost++ < SAMPLES) p.samples.lost.push(sample(item, before!));
+    }
+    if (anyTested) matchedTested++;
+    if (anyInForce) matchedInForce++;
+    if (++items % 1000 === 0) opts.onProgress?.(items, total);
+  }
+  opts.onProgress?.(items, total);
+
+  const recorded = storedTopicCounts(db, opts.since);
+  return {
+    path: opts.path,
+    inForcePath: opts.inForce?.path ?? null,
+    since: opts.since === null ? null : new Date(opts.since).toISOString(),
+    items,
+    matchedItems: { tested: matchedTested, inForce: opts.inForce ? matchedInForce : null },
+    labelledItems,
+    rules: pairs.map((p) => ({
+      id: p.id,
+      status: p.status,
+      matches: p.tested ? p.tested.count : null,
+      inForce: p.inForce ? p.inForce.count : null,
+      gained: p.gained,
+      lost: p.lost,
+      recorded: recorded.get(p.id) ?? 0,
+      precision: p.tested ? finish(p.tested.precision) : null,
+      precisionInForce: p.inForce ? finish(p.inForce.precision) : null,
+      samples: p.samples,
+    })),
+    durationMs: Date.now() - started,
+  };
+}
+
+/**
+ * One matcher rule per distinct definition across both folders: a rule the tested folder leaves
+ * as it is shares its slot with the rule in force, so it is evaluated once and cannot differ.
+ * Label, severity and trigger do not change what matches and are left out of the comparison.
+ */
+function shareRules(rules: CompiledRule[]): { distinct: CompiledRule[]; slotOf: (r: CompiledRule) => number } {
+  const bySignature = new Map<string, number>();
+  const distinct: CompiledRule[] = [];
+  const slots = new Map<CompiledRule, number>();
+  for (const r of rules) {
+    const signature = JSON.stringify([
+      sources(r.query),
+      r.exclude ? sources(r.exclude) : null,
+      r.languages ?? null,
+      r.sources ?? null,
+      r.stems,
+    ]);
+    let slot = bySignature.get(signature);
+    if (slot === undefined) {
+      slot = distinct.length;
+      bySignature.set(signature, slot);
+      distinct.push({ ...r, id: String(slot) });
+    }
+    slots.set(r, slot);
+  }
+  return { distinct, slotOf: (r) => slots.get(r)! };
+}
+
+function sources(q: CompiledRule['query']): [string, string][] {
+  return Object.entries(q).map(([k, v]) => [k, v!.source]);
+}
+
+function count(s: Side, label: ItemLabel | undefined): void {
+  s.count++;
+  if (!label || (!label.rumour && !label.claim)) return;
+  s.precision.labelled++;
+  if (label.rumour === 'rumour' || label.claim) s.precision.positive++;
+}
+
+function finish(p: Precision): Precision {
+  return { ...p, value: p.labelled ? p.positive / p.labelled : null };
+}
+
+function textLang(lang: string): 'en' | 'fr' | 'und' {
+  return lang === 'en' || lang === 'fr' ? lang : 'und';
+}
+
+function sample(item: BacktestItem, hit: TopicHit): Sample {
+  return { id: item.id, source: item.sourceId, lang: item.lang, excerpt: oneLine(item.title || item.text, 90), terms: hit.terms };
+}
+
+function oneLine(s: string, max: number): string {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** `30d` back from now, a date (`2026-11-01`), or `all`; undefined when it is none of them. */
+export function parseSince(value: string, now: number): number | null | undefined {
+  if (value === 'all') return null;
+  const ms = parseDuration(value);
+  if (ms !== null) return now - ms;
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return undefined;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+// ---- output for staff ----
+
+export function formatBacktest(r: BacktestReport): string {
+  const n = (x: number) => x.toLocaleString('en-CA');
+  const out: string[] = [];
+  const window = r.since ? `ingested since ${r.since.slice(0, 16).replace('T', ' ')} UTC` : 'stored';
+  out.push(`Back-test of ${r.path} on ${n(r.items)} items ${window}`);
+  out.push(r.inForcePath ? `compared with the rules in force: ${r.inForcePath}` : 'no rules in force to compare with');
+  const matched = r.matchedItems;
+  out.push(
+    `items matched by at least one rule: ${n(matched.tested)}` +
+      (matched.inForce === null ? '' : ` (in force: ${n(matched.inForce)}, ${signed(matched.tested - matched.inForce)})`),
+  );
+  out.push('');
+
+  const rows = r.rules.map((rule) => [
+    rule.id + (rule.status === 'added' ? ' (new)' : rule.status === 'removed' ? ' (removed)' : rule.status === 'changed' ? ' (changed)' : ''),
+    rule.matches === null ? '—' : n(rule.matches),
+    rule.inForce === null ? '—' : n(rule.inForce),
+    rule.gained ? `+${n(rule.gained)}` : '',
+    rule.lost ? `-${n(rule.lost)}` : '',
+    precisionCell(rule.precision ?? rule.precisionInForce, rule.precision && rule.precisionInForce),
+  ]);
+  const headers = ['rule', 'matches', 'in force', 'gained', 'lost', 'precision (staff labels)'];
+  const showRecorded = r.rules.some((rule) => rule.recorded > 0);
+  if (showRecorded) {
+    headers.splice(3, 0, 'at ingest');
+    r.rules.forEach((rule, i) => rows[i].splice(3, 0, n(rule.recorded)));
+  }
+  out.push(...table(headers, rows));
+  if (!r.labelledItems) out.push('', 'No staff labels on these items yet: `veille label ID rumour|not-rumour` or `--claim ID` gives rules a precision.');
+  else out.push('', `Precision: the share of a rule's matches among the ${n(r.labelledItems)} labelled items that staff marked a rumour or a known claim.`);
+
+  for (const rule of r.rules) {
+    for (const kind of ['gained', 'lost'] as const) {
+      const list = rule.samples[kind];
+      if (!list.length) continue;
+      const total = rule[kind];
+      out.push('', `${rule.id}: ${kind} ${n(total)} item${total === 1 ? '' : 's'}${total > list.length ? `, newest ${list.length}` : ''}:`);
+      for (const s of list) out.push(`  #${s.id} [${s.source}, ${s.lang}] ${s.excerpt}`, `      ${kind === 'gained' ? 'matched' : 'matched before'}: ${s.terms.join(', ')}`);
+    }
+  }
+  out.push('', `${n(r.items)} items in ${(r.durationMs / 1000).toFixed(1)} s`);
+  return `${out.join('\n')}\n`;
+}
+
+function precisionCell(p: Precision | null, before: Precision | null): string {
+  if (!p || p.value === null) return '';
+  const pct = (x: Precision) => `${Math.round(x.value! * 100)}%`;
+  const was = before && before.value !== null && before !== p ? ` (in force ${pct(before)})` : '';
+  return `${pct(p)} of ${p.labelled}${was}`;
+}
+
+function table(headers: string[], rows: string[][]): string[] {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)];
+}
+
+const signed = (x: number) => (x > 0 ? `+${x.toLocaleString('en-CA')}` : x < 0 ? `-${(-x).toLocaleString('en-CA')}` : '±0');
+
+// ---- the command ----
+
+interface TestOptions {
+  since: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  rulesCommand(program)
+    .command('test')
+    .description('back-test a rules folder on stored items: matches per rule, gains and losses against the rules in force, precision against staff labels')
+    .argument('<path>', 'rules folder (or file) to test')
+    .option('--since <when>', 'items ingested in this window (30d, 12h) or since a date (2026-11-01), or "all"', '30d')
+    .option('--json', 'print the report as one JSON object')
+    .action((path: string, opts: TestOptions, cmd: Command) => {
+      try {
+        process.exitCode = runTest(path, opts, cmd);
+      } catch (err) {
+        fail(err);
+      }
+    });
+}
+
+function runTest(path: string, opts: TestOptions, cmd: Command): number {
+  const since = parseSince(opts.since, Date.now());
+  if (since === undefined) {
+    process.stderr.write(`veille: --since must be a duration (30d, 12h), a date (2026-11-01) or "all", got "${opts.since}"\n`);
+    return 2;
+  }
+  const tested = loadRules(path);
+  if (tested.errors.length) {
+    process.stderr.write(`${formatRuleErrors(sortRuleErrors(tested.errors))}\n`);
+    process.stderr.write(`${tested.errors.length} error${tested.errors.length === 1 ? '' : 's'} in ${path}: nothing tested\n`);
+    return 1;
+  }
+  const globals = cmd.optsWithGlobals<{ config: string; db?: string }>();
+  const config = loadConfig(globals.config);
+  const current = loadRules(config.rules);
+  if (current.errors.length) {
+    process.stderr.write(`veille: the rules in force (${config.rules}) do not load, so nothing is compared with them:\n${formatRuleErrors(sortRuleErrors(current.errors))}\n`);
+  }
+  const db = openDb(globals.db ?? config.database);
+  const bar = process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: 'back-test [{bar}] {percentage}% {value}/{total} items, {eta}s left', hideCursor: true }) : null;
+  let barStarted = false;
+  try {
+    const report = backtest(db, {
+      rules: tested.rules,
+      path,
+      inForce: current.errors.length ? null : { rules: current.rules, path: config.rules },
+      since,
+      onProgress: bar
+        ? (done, total) => {
+            if (total < LONG_RUN) return;
+            if (!barStarted) bar.start(total, 0);
+            barStarted = true;
+            bar.update(done);
+          }
+        : undefined,
+    });
+    if (barStarted) bar!.stop();
+    process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : formatBacktest(report));
+    return 0;
+  } finally {
+    db.$client.close();
+  }
+}
+
