@@ -1,13 +1,13 @@
 /**
- * Loads the rule folder and the claims file into one classifier. Loading either succeeds whole or
- * reports every error, so a running daemon can keep its last good matchers on a bad edit.
+ * Loads the rule folder, the claims file and what staff taught (labels in the database) into one
+ * classifier. Loading either succeeds whole or reports every error, so a running daemon can keep
+ * its last good matchers on a bad edit; the rumour model is retrained on every load.
  */
 import type { Config } from './config.ts';
 import type { Db } from '../storage/db.ts';
-import { createClassifier } from '../rules/classifier.ts';
+import { readStaffLabels } from '../storage/labels.ts';
+import { loadClassifier } from '../rules/classifier.ts';
 import { formatRuleErrors } from '../rules/errors.ts';
-import { loadRules } from '../rules/loader.ts';
-import { createTopicMatcher } from '../rules/topics.ts';
 import type { Classifier } from '../rules/types.ts';
 
 export interface LoadedMatchers {
@@ -17,12 +17,14 @@ export interface LoadedMatchers {
 
 export type Matchers = LoadedMatchers | { ok: false; errors: string };
 
-export function loadMatchers(config: Pick<Config, 'rules' | 'claims' | 'languages'>, _db?: Db): Matchers {
-  const { rules, errors } = loadRules(config.rules);
-  if (errors.length) return { ok: false, errors: formatRuleErrors(errors) };
-  const topics = createTopicMatcher(rules);
-  return {
-    ok: true,
-    classifier: createClassifier({ languages: config.languages, topics }),
-  };
+export function loadMatchers(config: Pick<Config, 'rules' | 'claims' | 'languages' | 'rumour'>, db?: Db): Matchers {
+  const loaded = loadClassifier({
+    rules: config.rules,
+    claims: config.claims,
+    languages: config.languages,
+    rumourThreshold: config.rumour.threshold,
+    staff: db ? readStaffLabels(db) : undefined,
+  });
+  if (!loaded.ok) return { ok: false, errors: formatRuleErrors(loaded.errors) };
+  return { ok: true, classifier: loaded.classifier };
 }

@@ -2,6 +2,9 @@
  * Every query the digest needs. Times are epoch milliseconds. An item belongs to the moment it was
  * published, clamped to when it was fetched: a feed's backlog lands on its real days instead of
  * inflating today, and a post dated in the future cannot sit at the top of every digest.
+ *
+ * Lists show stories, not items: the items of one story in a list collapse into one entry, told by
+ * the story's most engaged item, else its representative. Counts stay item counts.
  */
 import { and, inArray, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './db.ts';
@@ -13,10 +16,15 @@ export interface Window {
   to: number;
 }
 
-/** An item as the digest shows it, with what ranks it: how many other sources carried it and its reach. */
+/**
+ * An item as the digest shows it, with what ranks it (how many other sources carried it, its reach)
+ * and what tells its story's size.
+ */
 export interface DigestItemRow {
   id: number;
   sourceId: string;
+  /** The source's type (`rss`, `x`, `mastodon`), when the source is known. */
+  sourceType: string | null;
   url: string | null;
   canonicalUrl: string | null;
   title: string;
@@ -26,7 +34,18 @@ export interface DigestItemRow {
   flagReasons: string | null;
   claimId: string | null;
   otherSources: number;
+  /** Sum of the latest engagement snapshot, 0 without one. */
   engagement: number;
+  /** The latest engagement snapshot; all null when the source reports none. */
+  reposts: number | null;
+  replies: number | null;
+  likes: number | null;
+  quotes: number | null;
+  storyId: number | null;
+  /** Items in the story, all times; null for an item without a story. */
+  storySize: number | null;
+  /** Distinct sources of the story's items. */
+  storySources: number | null;
 }
 
 export interface KeyCount {
@@ -48,15 +67,37 @@ function windowItems(w: Window): SQL {
 }
 
 function itemRows(w: Window): SQL {
-  return sql`select i.id as id, i.source_id as sourceId, i.url as url, i.canonical_url as canonicalUrl,
+  return sql`select i.id as id, i.source_id as sourceId, src.type as sourceType, i.url as url, i.canonical_url as canonicalUrl,
       i.title as title, i.text as text, win.at as at, i.lang as lang, i.flag_reasons as flagReasons,
       i.claim_id as claimId,
       (select count(distinct s.source_id) from sightings s where s.item_id = i.id and s.source_id <> i.source_id) as otherSources,
-      coalesce((select e.reposts + e.replies + e.likes + e.quotes from engagement e where e.item_id = i.id order by e.at desc limit 1), 0) as engagement
-    from (${windowItems(w)}) win join items i on i.id = win.id`;
+      coalesce(e.reposts + e.replies + e.likes + e.quotes, 0) as engagement,
+      e.reposts as reposts, e.replies as replies, e.likes as likes, e.quotes as quotes,
+      si.story_id as storyId, st.size as storySize, json_array_length(st.sources) as storySources,
+      st.representative_item_id = i.id as representative
+    from (${windowItems(w)}) win join items i on i.id = win.id
+    left join sources src on src.id = i.source_id
+    left join engagement e on e.rowid = (select e2.rowid from engagement e2 where e2.item_id = i.id order by e2.at desc, e2.rowid desc limit 1)
+    left join story_items si on si.item_id = i.id
+    left join stories st on st.id = si.story_id`;
 }
 
-const ranking = sql`otherSources desc, engagement desc, at desc, id desc`;
+/** Bigger stories first, then wider spread, reach and recency. */
+const ranking = sql`coalesce(storySize, 1) desc, otherSources desc, engagement desc, at desc, id desc`;
+
+/**
+ * One row per story (per `group`, e.g. per topic) among `rows`: the most engaged item, else the
+ * representative, else the most carried and earliest. An item without a story stands for itself.
+ */
+function onePerStory(rows: SQL, group?: SQL): SQL {
+  const by = group ? sql`${group}, ` : sql``;
+  return sql`select * from (
+      select r.*, row_number() over (
+        partition by ${by}coalesce(r.storyId, -r.id)
+        order by r.engagement desc, coalesce(r.representative, 0) desc, r.otherSources desc, r.at asc, r.id asc
+      ) as pick from (${rows}) r
+    ) where pick = 1`;
+}
 
 export function countItems(db: Db, w: Window): number {
   return db.get<{ n: number }>(sql`select count(*) as n from (${windowItems(w)})`).n;
@@ -109,16 +150,17 @@ export function topicSourceCounts(db: Db, w: Window): TopicKeyCount[] {
     group by m.rule_id, d.source_id order by count desc, key`);
 }
 
-/** The `limit` best-ranked items of every topic. */
+/** The `limit` best-ranked stories of every topic. */
 export function topTopicItems(db: Db, w: Window, limit: number): (DigestItemRow & { ruleId: string })[] {
+  const rows = sql`select r.*, m.rule_id as ruleId from (${itemRows(w)}) r join matches m on m.item_id = r.id and m.kind = 'topic'`;
   return db.all(sql`select * from (
-      select r.*, m.rule_id as ruleId, row_number() over (partition by m.rule_id order by ${ranking}) as rank
-      from (${itemRows(w)}) r join matches m on m.item_id = r.id and m.kind = 'topic'
+      select s.*, row_number() over (partition by s.ruleId order by ${ranking}) as rank from (${onePerStory(rows, sql`r.ruleId`)}) s
     ) where rank <= ${limit} order by ruleId, rank`);
 }
 
 export function flaggedItems(db: Db, w: Window, limit: number): DigestItemRow[] {
-  return db.all(sql`select r.* from (${itemRows(w)}) r join items i on i.id = r.id where i.flagged = 1 order by ${ranking} limit ${limit}`);
+  const rows = sql`select r.* from (${itemRows(w)}) r join items i on i.id = r.id where i.flagged = 1`;
+  return db.all(sql`select * from (${onePerStory(rows)}) order by ${ranking} limit ${limit}`);
 }
 
 export function claimCounts(db: Db, w: Window): Map<string, number> {
@@ -127,17 +169,20 @@ export function claimCounts(db: Db, w: Window): Map<string, number> {
   return new Map(rows.map((r) => [r.key, r.count]));
 }
 
+/** The `limit` best-ranked stories of every known claim. */
 export function topClaimItems(db: Db, w: Window, limit: number): DigestItemRow[] {
+  const rows = sql`select r.* from (${itemRows(w)}) r where r.claimId is not null`;
   return db.all(sql`select * from (
-      select r.*, row_number() over (partition by r.claimId order by ${ranking}) as rank from (${itemRows(w)}) r where r.claimId is not null
+      select s.*, row_number() over (partition by s.claimId order by ${ranking}) as rank from (${onePerStory(rows, sql`r.claimId`)}) s
     ) where rank <= ${limit} order by claimId, rank`);
 }
 
-/** Items by id, whatever their time: another module decided they belong in the digest. */
+/** The stories of items given by id, whatever their time: another module decided they belong in the digest. */
 export function itemsByIds(db: Db, ids: number[]): DigestItemRow[] {
   if (!ids.length) return [];
   const list = sql.join(ids.map((id) => sql`${id}`), sql`, `);
-  return db.all(sql`select r.* from (${itemRows({ from: 0, to: Number.MAX_SAFE_INTEGER })}) r where r.id in (${list}) order by ${ranking}`);
+  const rows = sql`select r.* from (${itemRows({ from: 0, to: Number.MAX_SAFE_INTEGER })}) r where r.id in (${list})`;
+  return db.all(sql`select * from (${onePerStory(rows)}) order by ${ranking}`);
 }
 
 export interface FailingSourceRow {

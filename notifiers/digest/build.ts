@@ -5,6 +5,7 @@
  */
 import type { Db } from '../../storage/db.ts';
 import * as q from '../../storage/digest.ts';
+import { deadAlertsSince } from '../../storage/outbox.ts';
 import { readsThisMonth } from '../../storage/sources.ts';
 
 const DAY = 86_400_000;
@@ -49,6 +50,14 @@ export interface BuildOptions {
   budgets?: Map<string, number>;
 }
 
+export interface Engagement {
+  reposts: number;
+  replies: number;
+  likes: number;
+  quotes: number;
+}
+
+/** One entry of a list: an item, standing for its story when it has one. */
 export interface DigestItem {
   id: number;
   title: string;
@@ -57,7 +66,13 @@ export interface DigestItem {
   /** Set only for http(s) addresses: the one thing ever put in an href. */
   href: string | null;
   sourceId: string;
+  /** `rss`, `x`, `mastodon`…, null for a source the database does not know. */
+  sourceType: string | null;
   otherSources: number;
+  /** The story the item tells, when it has more than this item. */
+  story: { size: number; sources: number } | null;
+  /** The latest snapshot, null when the source reports none. */
+  engagement: Engagement | null;
   at: number;
   lang: string;
   flagReasons: string[];
@@ -76,6 +91,18 @@ export interface BlindSpot {
   lastSuccessAt: number | null;
   lastError: string | null;
   consecutiveFailures: number;
+}
+
+/** An alert mail given up on: its recipients never got it. */
+export interface DeadAlert {
+  /** `claim:D01`, `rule:protest`…: what the alert was about. */
+  key: string;
+  subject: string | null;
+  /** When sending first failed (when it was queued, if it never got as far as a try). */
+  failingSince: number;
+  deadAt: number;
+  attempts: number;
+  lastError: string | null;
 }
 
 export type Trend = 'up' | 'down' | 'flat' | 'new';
@@ -132,6 +159,8 @@ export interface DigestData {
   timezone: string;
   totals: { items: number; previous: number; byLang: Count[]; bySource: Count[] };
   blindSpots: BlindSpot[];
+  /** Alerts given up on during the period. */
+  deadAlerts: DeadAlert[];
   flagged: { count: number; previous: number; items: DigestItem[] };
   claims: ClaimSummary[];
   /** Absent when no burst detection ran; an empty list means it ran and found nothing. */
@@ -169,6 +198,16 @@ export function buildDigest(db: Db, opts: BuildOptions): DigestData {
       lastError: s.lastError === null ? null : oneLine(s.lastError, 300),
       consecutiveFailures: s.consecutiveFailures,
     })),
+    deadAlerts: deadAlertsSince(db, since)
+      .filter((a) => a.deadAt !== null && a.deadAt < until)
+      .map((a) => ({
+        key: oneLine(a.key, 200),
+        subject: a.subject === null ? null : oneLine(a.subject, 250),
+        failingSince: a.failingSince ?? a.createdAt,
+        deadAt: a.deadAt!,
+        attempts: a.attempts,
+        lastError: a.lastError === null ? null : oneLine(a.lastError, 300),
+      })),
     flagged: {
       count: q.countFlagged(db, current),
       previous: q.countFlagged(db, previous),
@@ -262,7 +301,10 @@ function toItem(row: q.DigestItemRow): DigestItem {
     link: link === null ? null : oneLine(link, 500),
     href: link === null ? null : webHref(link),
     sourceId: row.sourceId,
+    sourceType: row.sourceType,
     otherSources: row.otherSources,
+    story: row.storySize !== null && row.storySize > 1 ? { size: row.storySize, sources: row.storySources ?? 1 } : null,
+    engagement: row.reposts === null ? null : { reposts: row.reposts, replies: row.replies ?? 0, likes: row.likes ?? 0, quotes: row.quotes ?? 0 },
     at: row.at,
     lang: row.lang,
     flagReasons: parseReasons(row.flagReasons),

@@ -26,6 +26,7 @@ export function renderHtml(data: DigestData, fmt: Formatter, team?: string): str
       p.breakdown(data.totals.byLang, null, fmt).map((line) => `<br><span style="${META}">${esc(line)}</span>`).join('') +
       `</p>`,
     blindSpots(data, fmt),
+    deadAlerts(data, fmt),
     flagged(data, fmt),
     claims(data, fmt),
     data.emerging ? emerging(data, fmt) : '',
@@ -69,6 +70,16 @@ function blindSpots(data: DigestData, fmt: Formatter): string {
       `<p style="${P}"><strong>${esc(`${b.sourceId} (${b.type})`)}</strong>${esc(t.colon.trimEnd())}<br><span style="${META}">${esc(p.blindSpotDetails(b, fmt, data.now))}</span></p>`,
   );
   return section('blind-spots', t.blindSpots, `<p style="${P}color:#9b1c1c;">${esc(t.blindSpotsIntro)}</p>\n${rows.join('\n')}`, '#c53030');
+}
+
+/** Only there when an alert was given up on: staff need to know what they never received. */
+function deadAlerts(data: DigestData, fmt: Formatter): string {
+  const t = fmt.t;
+  if (!data.deadAlerts.length) return '';
+  const rows = data.deadAlerts.map(
+    (a) => `<p style="${P}"><strong>${esc(p.deadAlertTitle(a))}</strong><br><span style="${META}">${esc(p.deadAlertDetails(a, fmt))}</span></p>`,
+  );
+  return section('dead-alerts', t.deadAlerts, `<p style="${P}color:#9b1c1c;">${esc(t.deadAlertsIntro)}</p>\n${rows.join('\n')}`, '#c53030');
 }
 
 function flagged(data: DigestData, fmt: Formatter): string {
@@ -125,8 +136,11 @@ function itemHtml(item: DigestItem, fmt: Formatter): string {
   const unsafe = p.unsafeLinkLine(item, fmt);
   const refused = unsafe ? `<br><span style="${META}">${esc(unsafe)}</span>` : '';
   const reasons = p.reasonsLine(item, fmt);
+  const story = p.storyLine(item, fmt);
   return (
-    `<p class="item" style="${P}">${title}<br><span style="${META}">${esc(p.itemMeta(item, fmt))}</span>${refused}` +
+    `<p class="item" style="${P}">${title}` +
+    (story ? `<br><span class="story" style="${META}color:#1d2733;font-weight:bold;">${esc(story)}</span>` : '') +
+    `<br><span style="${META}">${esc(p.itemMeta(item, fmt))}</span>${refused}` +
     (reasons ? `<br><span style="${META}color:#9c4221;">${esc(reasons)}</span>` : '') +
     `</p>`
   );

@@ -13,8 +13,13 @@ const en = {
   heading: 'Morning digest',
   forTeam: (team: string) => `For ${team}`,
   period: (from: string, to: string, tz: string) => `From ${from} to ${to} (${tz})`,
-  subject: (date: string, items: string, flagged: number, failing: number) =>
-    [`Veille digest, ${date}: ${items}`, flagged ? `${flagged} flagged` : '', failing ? `${failing} ${failing === 1 ? 'source' : 'sources'} failing` : '']
+  subject: (date: string, items: string, flagged: number, failing: number, dead: number) =>
+    [
+      `Veille digest, ${date}: ${items}`,
+      flagged ? `${flagged} flagged` : '',
+      failing ? `${failing} ${failing === 1 ? 'source' : 'sources'} failing` : '',
+      dead ? `${dead} ${dead === 1 ? 'alert' : 'alerts'} not delivered` : '',
+    ]
       .filter(Boolean)
       .join(', '),
   items: { one: 'item', other: 'items' } as Plural,
@@ -26,6 +31,10 @@ const en = {
   lastSuccess: (when: string) => `last success ${when}`,
   neverSucceeded: 'never reached',
   lastError: 'last error',
+  deadAlerts: 'Alerts not delivered',
+  deadAlertsIntro: 'These alerts could not be mailed and were given up on: their recipients never received them.',
+  failingSince: (when: string) => `failing since ${when}`,
+  givenUp: (when: string, attempts: number) => `given up ${when} after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}`,
   flagged: 'Flagged rumours',
   flaggedCount: (n: string, change: string) => `Flagged: ${n}, ${change}.`,
   flaggedNone: 'Nothing flagged.',
@@ -50,6 +59,16 @@ const en = {
   last7Days: 'Last 7 days',
   otherSources: (n: number) => `also in ${n} other ${n === 1 ? 'source' : 'sources'}`,
   unsafeLink: 'link not followed',
+  story: (posts: string, sources: string) => `${posts} posts in ${sources}`,
+  sourcesWord: { one: 'source', other: 'sources' } as Plural,
+  /** Mastodon calls a repost a boost. */
+  engagement: {
+    reposts: { one: 'repost', other: 'reposts' } as Plural,
+    boosts: { one: 'boost', other: 'boosts' } as Plural,
+    replies: { one: 'reply', other: 'replies' } as Plural,
+    likes: { one: 'like', other: 'likes' } as Plural,
+    quotes: { one: 'quote', other: 'quotes' } as Plural,
+  },
   sources: 'Items by source',
   sourcesNone: 'No items in this period.',
   noChange: 'no change',
@@ -69,8 +88,13 @@ const fr: Strings = {
   heading: 'Synthèse du matin',
   forTeam: (team) => `Pour ${team}`,
   period: (from, to, tz) => `Du ${from} au ${to} (${tz})`,
-  subject: (date, items, flagged, failing) =>
-    [`Veille, synthèse du ${date} : ${items}`, flagged ? `${flagged} ${flagged === 1 ? 'signalé' : 'signalés'}` : '', failing ? `${failing} ${failing === 1 ? 'source en panne' : 'sources en panne'}` : '']
+  subject: (date, items, flagged, failing, dead) =>
+    [
+      `Veille, synthèse du ${date} : ${items}`,
+      flagged ? `${flagged} ${flagged === 1 ? 'signalé' : 'signalés'}` : '',
+      failing ? `${failing} ${failing === 1 ? 'source en panne' : 'sources en panne'}` : '',
+      dead ? `${dead} ${dead === 1 ? 'alerte non distribuée' : 'alertes non distribuées'}` : '',
+    ]
       .filter(Boolean)
       .join(', '),
   items: { one: 'élément', other: 'éléments' },
@@ -82,6 +106,10 @@ const fr: Strings = {
   lastSuccess: (when) => `dernier succès le ${when}`,
   neverSucceeded: 'jamais atteinte',
   lastError: 'dernière erreur',
+  deadAlerts: 'Alertes non distribuées',
+  deadAlertsIntro: 'Ces alertes n’ont pas pu être envoyées et ont été abandonnées : leurs destinataires ne les ont jamais reçues.',
+  failingSince: (when) => `en échec depuis le ${when}`,
+  givenUp: (when, attempts) => `abandonnée le ${when} après ${attempts} ${attempts <= 1 ? 'tentative' : 'tentatives'}`,
   flagged: 'Rumeurs signalées',
   flaggedCount: (n, change) => `Signalés : ${n}, ${change}.`,
   flaggedNone: 'Rien de signalé.',
@@ -106,6 +134,15 @@ const fr: Strings = {
   last7Days: '7 derniers jours',
   otherSources: (n) => `aussi dans ${n} ${n <= 1 ? 'autre source' : 'autres sources'}`,
   unsafeLink: 'lien non suivi',
+  story: (posts, sources) => `${posts} publications dans ${sources}`,
+  sourcesWord: { one: 'source', other: 'sources' },
+  engagement: {
+    reposts: { one: 'republication', other: 'republications' },
+    boosts: { one: 'partage', other: 'partages' },
+    replies: { one: 'réponse', other: 'réponses' },
+    likes: { one: 'j’aime', other: 'j’aime' },
+    quotes: { one: 'citation', other: 'citations' },
+  },
   sources: 'Éléments par source',
   sourcesNone: 'Aucun élément sur la période.',
   noChange: 'inchangé',

@@ -2,7 +2,7 @@
  * The sentences of the digest as plain text. Both renderers build from these, so the HTML and
  * the text part cannot drift apart; the HTML renderer escapes them like any other text.
  */
-import type { BlindSpot, ClaimSummary, Count, DigestData, DigestItem, EmergingIssue, Label, TopicSummary } from './build.ts';
+import type { BlindSpot, ClaimSummary, Count, DeadAlert, DigestData, DigestItem, EmergingIssue, Label, TopicSummary } from './build.ts';
 import { oneLine } from './build.ts';
 import type { Formatter } from './i18n.ts';
 
@@ -10,7 +10,7 @@ const DAY = 86_400_000;
 
 export function subject(data: DigestData, fmt: Formatter): string {
   const t = fmt.t;
-  return oneLine(t.subject(fmt.dayOf(data.until), fmt.count(data.totals.items, t.items), data.flagged.count, data.blindSpots.length), 250);
+  return oneLine(t.subject(fmt.dayOf(data.until), fmt.count(data.totals.items, t.items), data.flagged.count, data.blindSpots.length, data.deadAlerts.length), 250);
 }
 
 export function periodLine(data: DigestData, fmt: Formatter): string {
@@ -47,11 +47,45 @@ export function blindSpotDetails(b: BlindSpot, fmt: Formatter, now: number): str
   return parts.join('; ');
 }
 
-/** `source · time · language · also in 2 other sources`. */
+/** What the alert was, by its mail subject when it got one, and always by its key. */
+export function deadAlertTitle(a: DeadAlert): string {
+  return a.subject ? `${a.subject} (${a.key})` : a.key;
+}
+
+export function deadAlertDetails(a: DeadAlert, fmt: Formatter): string {
+  const t = fmt.t;
+  const parts = [t.failingSince(fmt.dateTimeOf(a.failingSince)), t.givenUp(fmt.dateTimeOf(a.deadAt), a.attempts)];
+  if (a.lastError) parts.push(fmt.labelled(t.lastError, a.lastError));
+  return parts.join('; ');
+}
+
+/** `source · time · language · also in 2 other sources · 12 reposts, 40 likes`. */
 export function itemMeta(item: DigestItem, fmt: Formatter): string {
   const parts = [item.sourceId, fmt.dateTimeOf(item.at), fmt.language(item.lang)];
   if (item.otherSources > 0) parts.push(fmt.t.otherSources(item.otherSources));
+  const engagement = engagementLine(item, fmt);
+  if (engagement) parts.push(engagement);
   return parts.join(' · ');
+}
+
+/** `12 reposts, 3 replies, 40 likes`: the latest counts, leaving out the zeros; null without any. */
+export function engagementLine(item: DigestItem, fmt: Formatter): string | null {
+  if (!item.engagement) return null;
+  const words = fmt.t.engagement;
+  const { reposts, replies, likes, quotes } = item.engagement;
+  const counts = [
+    [reposts, item.sourceType === 'mastodon' ? words.boosts : words.reposts],
+    [replies, words.replies],
+    [likes, words.likes],
+    [quotes, words.quotes],
+  ] as const;
+  const parts = counts.filter(([n]) => n > 0).map(([n, word]) => fmt.count(n, word));
+  return parts.length ? parts.join(', ') : null;
+}
+
+/** `5 posts in 3 sources`, for an entry that stands for a story of several items. */
+export function storyLine(item: DigestItem, fmt: Formatter): string | null {
+  return item.story ? fmt.t.story(fmt.number(item.story.size), fmt.count(item.story.sources, fmt.t.sourcesWord)) : null;
 }
 
 export function reasonsLine(item: DigestItem, fmt: Formatter): string | null {

@@ -17,6 +17,12 @@ export function renderText(data: DigestData, fmt: Formatter, team?: string): str
     for (const b of data.blindSpots) out.push(`- ${fmt.labelled(`${b.sourceId} (${b.type})`, p.blindSpotDetails(b, fmt, data.now))}`);
   } else out.push(t.blindSpotsNone);
 
+  if (data.deadAlerts.length) {
+    heading(out, t.deadAlerts);
+    out.push(t.deadAlertsIntro);
+    for (const a of data.deadAlerts) out.push(`- ${fmt.labelled(p.deadAlertTitle(a), p.deadAlertDetails(a, fmt))}`);
+  }
+
   heading(out, t.flagged);
   if (data.flagged.count) {
     out.push(p.flaggedLine(data, fmt));
@@ -64,7 +70,10 @@ function heading(out: string[], title: string): void {
 
 function items(out: string[], list: DigestItem[], fmt: Formatter): void {
   for (const item of list) {
-    out.push(`  - ${item.title}`, `    ${p.itemMeta(item, fmt)}`);
+    out.push(`  - ${item.title}`);
+    const story = p.storyLine(item, fmt);
+    if (story) out.push(`    ${story}`);
+    out.push(`    ${p.itemMeta(item, fmt)}`);
     if (item.href) out.push(`    ${item.href}`);
     const unsafe = p.unsafeLinkLine(item, fmt);
     if (unsafe) out.push(`    ${unsafe}`);

@@ -99,7 +99,7 @@ function buildLexicon(
   return {
     single(term, langs) {
       for (const l of langs) {
-        const hit = byForm[l].get(term) ?? byStem[l].get(stem(term, l));
+        const hit = byForm[l].get(term) ?? byStem[l].get(stem(term, l)) ?? (l === 'fr' ? byStem.fr.get(frenchPluralVerb(term)) : undefined);
         if (hit) return hit;
       }
       return undefined;
@@ -109,6 +109,14 @@ function buildLexicon(
     isPlace: (concept) => concept.startsWith('p:'),
     ignores: (term) => ignored.has(term),
   };
+}
+
+/**
+ * natural's French stemmer leaves the third-person plural "-ent" on most verbs ("ferment",
+ * "coupent", "cherchent"), which posts use all the time: as a last resort, stem the singular.
+ */
+function frenchPluralVerb(term: string): string {
+  return term.length > 5 && term.endsWith('ent') ? stem(`${term.slice(0, -3)}e`, 'fr') : '';
 }
 
 type PhraseHit = { concepts: readonly string[]; length: number };

@@ -4,7 +4,7 @@
  * typo does not switch off the whole list.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Node } from 'yaml';
 import { z } from 'zod';
 import { ruleError, type RuleError } from '../errors.ts';
 
@@ -67,7 +67,12 @@ export function parseClaims(source: string, file: string): { claims: Claim[]; er
     const result = ClaimSchema.safeParse(node.toJSON());
     if (!result.success) {
       for (const issue of result.error.issues) {
-        const target = deepest(node, issue.path as (string | number)[]);
+        let target = deepest(node, issue.path as (string | number)[]);
+        // An unknown key is pointed at itself, not at the mapping that holds it.
+        if (issue.code === 'unrecognized_keys' && isMap(target)) {
+          const pair = target.items.find((p) => isScalar(p.key) && issue.keys.includes(String(p.key.value)));
+          if (pair && isScalar(pair.key)) target = pair.key;
+        }
         const where = issue.path.length ? `claims[${index}].${issue.path.join('.')}: ` : `claims[${index}]: `;
         errors.push(at(target.range?.[0] ?? start, where + issue.message));
       }

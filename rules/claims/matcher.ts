@@ -53,7 +53,7 @@ export const DEFAULT_CANDIDATE_THRESHOLD = 0.2;
 const MAX_CANDIDATES = 3;
 // Weight of a post's concept that no claim uses, relative to the rarest claim concept.
 const UNSEEN_WEIGHT = 0.4;
-const DISAGREE_NUMBER = 0.3;
+const DISAGREE_NUMBER = 0.4;
 const DISAGREE_PLACE = 0.6;
 
 interface Doc {
@@ -89,7 +89,8 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
   for (const [c, f] of df) idf.set(c, Math.log(1 + (n - f + 0.5) / (f + 0.5)));
   const maxIdf = Math.log(1 + (n + 0.5) / 0.5);
   const unseen = (opts.unseenWeight ?? UNSEEN_WEIGHT) * maxIdf;
-  const minIdf = maxIdf / 2;
+  // Concepts found in more than half of the claims do not count towards the two a match needs.
+  const common = new Set([...df].filter(([, f]) => f > Math.max(1, n / 2)).map(([c]) => c));
 
   const docs: Doc[] = [];
   const postings = new Map<string, number[]>();
@@ -142,7 +143,7 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
         .sort((a, b) => b[1].score - a[1].score);
       const top = ranked[0];
       // One shared idea is a topic, not a claim: a confident match needs two concepts at least.
-      const confident = top && top[1].score >= claimThreshold && shared(post, docs[top[1].doc].analysis, idf, minIdf) >= 2 ? top : undefined;
+      const confident = top && top[1].score >= claimThreshold && shared(post, docs[top[1].doc].analysis, common) >= 2 ? top : undefined;
       const claim = confident
         ? { id: claims[confident[0]].id, score: round(confident[1].score), terms: carriers(post, docs[confident[1].doc].analysis, idf) }
         : null;
@@ -178,9 +179,9 @@ function disagree<T>(a: Set<T>, b: Set<T>): boolean {
 }
 
 /** Distinct words of the post behind the shared concepts that are not common to most claims. */
-function shared(post: Analysis, doc: Analysis, idf: Map<string, number>, minIdf: number): number {
+function shared(post: Analysis, doc: Analysis, common: Set<string>): number {
   const words = new Set<string>();
-  for (const [c, surface] of post.concepts) if (doc.concepts.has(c) && idf.get(c)! >= minIdf) words.add(surface);
+  for (const [c, surface] of post.concepts) if (doc.concepts.has(c) && !common.has(c)) words.add(surface);
   return words.size;
 }
 

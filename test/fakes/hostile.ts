@@ -117,11 +117,11 @@ export const MUTATIONS: Record<string, Mutation> = {
   }),
   'utf16-bom-utf8-body': (rng, tag) => ({ expect: 'any', body: Buffer.concat([Buffer.from([0xff, 0xfe]), utf8(rssFeed(baseItems(rng, tag)))]), contentType: XML }),
   'deep-xml': (rng) => {
-    const depth = rng.int(20_000, 60_000);
+    const depth = rng.int(5_000, 20_000);
     return { expect: 'any', body: utf8(`<?xml version="1.0"?><rss version="2.0"><channel><title>d</title><item><guid>deep</guid><title>${deepOpen(depth)}x${'</a>'.repeat(depth)}</title></item></channel></rss>`), contentType: XML };
   },
   'deep-html': (rng, tag) => {
-    const depth = rng.int(10_000, 40_000);
+    const depth = rng.int(2_000, 10_000);
     const html = `${'<div><span>'.repeat(depth)}deep${'</span></div>'.repeat(depth)}`;
     return { expect: 'any', body: utf8(rssFeed([{ guid: `${tag}-deep`, title: 'deep', html, link: `https://example.org/${tag}` }])), contentType: XML };
   },
@@ -145,10 +145,10 @@ export const MUTATIONS: Record<string, Mutation> = {
   }),
   'quadratic-attribute': (rng) => ({
     expect: 'any',
-    body: utf8(`<?xml version="1.0"?><rss version="2.0" x="${'A'.repeat(rng.int(100_000, 800_000))}"><channel><title>q</title><item><guid>q</guid><title>q</title></item></channel></rss>`),
+    body: utf8(`<?xml version="1.0"?><rss version="2.0" x="${'A'.repeat(rng.int(100_000, 400_000))}"><channel><title>q</title><item><guid>q</guid><title>q</title></item></channel></rss>`),
     contentType: XML,
   }),
-  'many-items': (rng, tag) => ({ expect: 'any', body: utf8(rssFeed(baseItems(rng, tag, rng.int(1_000, 3_000)))), contentType: XML }),
+  'many-items': (rng, tag) => ({ expect: 'any', body: utf8(rssFeed(baseItems(rng, tag, rng.int(300, 800)))), contentType: XML }),
   'control-chars': (rng, tag) => ({
     expect: 'any',
     body: utf8(rssFeed(baseItems(rng, tag).map((i) => ({ ...i, title: `${i.title}\u0000\u0007\u001b[31m\uFFFE\uD800` })))),
@@ -168,18 +168,28 @@ export const MUTATIONS: Record<string, Mutation> = {
   }),
   'huge-field-in-cap': (rng, tag) => ({
     expect: 'any',
-    body: utf8(rssFeed([{ guid: `${tag}-big`, title: 'W'.repeat(rng.int(50_000, 200_000)), html: `<p>${'word '.repeat(rng.int(200_000, 400_000))}</p>`, link: `https://example.org/${tag}` }])),
+    body: utf8(rssFeed([{ guid: `${tag}-big`, title: 'W'.repeat(rng.int(50_000, 200_000)), html: `<p>${'word '.repeat(rng.int(100_000, 200_000))}</p>`, link: `https://example.org/${tag}` }])),
     contentType: XML,
   }),
 };
 
 export const MUTATION_KINDS = Object.keys(MUTATIONS);
 
-/** `count` mutated feeds, every kind in turn so each appears, each drawn from the seeded generator. */
-export function hostileFeeds(seed: number, count: number): HostileFeed[] {
+/** Kinds that cost the parser real time (a second or so each): a few of each is proof enough. */
+export const HEAVY_KINDS = ['deep-xml', 'deep-html', 'quadratic-attribute', 'many-items', 'huge-field-in-cap'];
+
+/**
+ * `count` mutated feeds from the seeded generator: `heavyEach` of each heavy kind spread evenly,
+ * the cheap kinds in turn for the rest, so every kind appears.
+ */
+export function hostileFeeds(seed: number, count: number, heavyEach = 3): HostileFeed[] {
   const rng = prng(seed);
+  const cheap = MUTATION_KINDS.filter((k) => !HEAVY_KINDS.includes(k));
+  const heavy = HEAVY_KINDS.flatMap((k) => Array<string>(heavyEach).fill(k));
+  const spacing = Math.max(1, Math.floor(count / (heavy.length + 1)));
+  let c = 0;
   return Array.from({ length: count }, (_, i) => {
-    const kind = MUTATION_KINDS[i % MUTATION_KINDS.length];
+    const kind = i % spacing === spacing - 1 && heavy.length ? heavy.shift()! : cheap[c++ % cheap.length];
     return { kind, ...MUTATIONS[kind](rng, `h${i}`) };
   });
 }
