@@ -117,14 +117,14 @@ export function detectLanguage(text: string, hint: string | undefined, opts: Lan
   if (bestScore <= 0) {
     return trigramBest ?? fallback;
   }
-  // A tie among the monitored languages goes to the restricted trigram ranking, then the hint.
+  // A tie goes to the trigram ranking when it names one of the tied languages; among monitored
+  // languages only, to the hint, then to franc restricted to them; otherwise nobody can tell.
   const tied = ranked.filter(([, s]) => s === bestScore).map(([l]) => l);
-  if (tied.length > 1 && tied.every((l) => monitored.includes(l))) {
-    if (normHint && tied.includes(normHint)) return normHint;
-    const code = ISO3_TO_1[franc(clean, { only: tied.map(iso3).filter(Boolean) as string[], minLength: 1 })];
-    return code ?? fallback;
-  }
-  return bestLang;
+  if (tied.length === 1) return bestLang;
+  if (trigramBest && tied.includes(trigramBest)) return trigramBest;
+  if (!tied.every((l) => monitored.includes(l))) return 'und';
+  if (normHint && tied.includes(normHint)) return normHint;
+  return ISO3_TO_1[franc(clean, { only: tied.map(iso3).filter(Boolean) as string[], minLength: 1 })] ?? fallback;
 }
 
 function iso3(code: string): string | undefined {

@@ -4,7 +4,8 @@ import { canonicalise, contentHash, htmlToText, normalise } from '../daemon/pipe
 describe('canonical URLs', () => {
   it('drops tracking parameters, fragments and host case, and keeps meaningful parameters', () => {
     expect(canonicalise('https://News.Example.org/a/b/?utm_source=x&id=7&fbclid=1#comments')).toBe('https://news.example.org/a/b?id=7');
-    expect(canonicalise('http://news.example.org/a/b?id=7')).toBe('https://news.example.org/a/b?id=7');
+    // The scheme stays: digests link to the canonical address, and some sites serve only http.
+    expect(canonicalise('http://news.example.org/a/b?id=7')).toBe('http://news.example.org/a/b?id=7');
   });
 
   it('unwraps the redirect links Google Alerts puts around every result', () => {

@@ -101,7 +101,6 @@ export function canonicalise(link: string): string | null {
   url.hash = '';
   const kept = [...url.searchParams].filter(([k]) => !TRACKING.test(k)).sort(([a], [b]) => a.localeCompare(b));
   url.search = new URLSearchParams(kept).toString();
-  url.protocol = 'https:';
   if (url.pathname.length > 1 && url.pathname.endsWith('/')) url.pathname = url.pathname.slice(0, -1);
   return url.href;
 }

@@ -77,7 +77,7 @@ function deadAlerts(data: DigestData, fmt: Formatter): string {
   const t = fmt.t;
   if (!data.deadAlerts.length) return '';
   const rows = data.deadAlerts.map(
-    (a) => `<p style="${P}"><strong>${esc(p.deadAlertTitle(a))}</strong><br><span style="${META}">${esc(p.deadAlertDetails(a, fmt))}</span></p>`,
+    (a) => `<p style="${P}"><strong>${esc(p.deadAlertTitle(a))}</strong>${esc(t.colon.trimEnd())}<br><span style="${META}">${esc(p.deadAlertDetails(a, fmt))}</span></p>`,
   );
   return section('dead-alerts', t.deadAlerts, `<p style="${P}color:#9b1c1c;">${esc(t.deadAlertsIntro)}</p>\n${rows.join('\n')}`, '#c53030');
 }
