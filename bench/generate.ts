@@ -275,6 +275,8 @@ export interface BenchItem extends RawItem {
   sourceId: string;
   /** The language it was written in (an item mixing both counts as its main language). */
   lang: 'en' | 'fr';
+  title: string;
+  text: string;
 }
 
 const SOURCES = ['x-ottawa', 'mastodon-ottawa', 'reddit-ottawa', 'cbc-ottawa', 'ottawa-citizen', 'radio-canada-ottawa', 'ledroit', 'ops-news', 'google-alerts', 'youtube'];

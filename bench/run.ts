@@ -55,13 +55,11 @@ const figures: Record<string, number | null> = {};
 const notes: string[] = [];
 
 // The configuration every stage shares: 50 rules, 100 claims.
-const configDir = join(cacheDir, `config-v${GENERATOR_VERSION}`);
-const rulesDir = join(configDir, 'rules');
-const claimsFile = join(configDir, 'claims.yaml');
-rmSync(configDir, { recursive: true, force: true });
+const work = mkdtempSync(join(tmpdir(), 'veille-bench-'));
+const rulesDir = join(work, 'rules');
+const claimsFile = join(work, 'claims.yaml');
 writeRules(rulesDir);
 writeClaims(claimsFile);
-const work = mkdtempSync(join(tmpdir(), 'veille-bench-'));
 
 try {
   if (stages.has('classify')) classifyStage();
@@ -84,7 +82,7 @@ function classifyStage(): void {
   const started = performance.now();
   let flagged = 0;
   for (const it of items) {
-    if (loaded.classifier.classify({ title: it.title ?? '', text: it.text ?? '', author: it.author, source: it.sourceId }).flagged) flagged++;
+    if (loaded.classifier.classify({ title: it.title, text: it.text, author: it.author, source: it.sourceId }).flagged) flagged++;
   }
   const s = (performance.now() - started) / 1000;
   figures.classify_per_s = Math.round(size.items / s);

@@ -12,6 +12,7 @@ import { log } from './log.ts';
 import { formatCycle } from './commands/run.ts';
 import { composeDigest } from '../notifiers/digest/compose.ts';
 import { renderDigest } from '../notifiers/digest/render.ts';
+import { screenshotIfPossible } from '../notifiers/digest/screenshot.ts';
 import { digestGroups, sendDigests } from '../notifiers/digest/send.ts';
 import { createMailer } from '../notifiers/mailer.ts';
 import { earliestItemTime } from '../storage/items.ts';
@@ -54,13 +55,20 @@ try {
   const sent = await sendDigests(engine.db, mailer, data, digestGroups(config.digest), { domain: config.from.split('@')[1] });
   mailer.close();
   process.stdout.write(`digest: out/digest.html, out/digest.txt; ${sent.filter((r) => r.ok).length} of ${sent.length} sent\n`);
-  process.stdout.write(`mail caught on 127.0.0.1:${catcher.port}: ${catcher.messages.map((m) => `"${m.mail.subject}" to ${m.to.join(', ')}`).join('; ') || 'none'}\n`);
+  process.stdout.write(`mail caught on 127.0.0.1:${catcher.port}: ${catcher.messages.length} messages\n`);
+  for (const m of catcher.messages) process.stdout.write(`  to ${m.to.join(', ')}: ${oneLine(m.mail.subject ?? '', 90)}\n`);
   process.stdout.write(`database: ${config.database} (try: npx veille status --config ${configFile})\n`);
+  const shot = await screenshotIfPossible(resolve(outDir, 'digest.html'), resolve(outDir, 'digest.png'));
+  process.stdout.write(shot.taken ? 'screenshot: out/digest.png\n' : `screenshot skipped: ${shot.reason}\n`);
 } finally {
   engine.close();
   await catcher.stop();
   await feeds.stop();
   for (const fake of social) await fake.stop();
+}
+
+function oneLine(s: string, max: number): string {
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }
 
 /**

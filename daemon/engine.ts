@@ -12,10 +12,14 @@ import type { Source } from './sources/types.ts';
 import { emptySummary, type IngestDeps, type IngestSummary, type NewItemHook } from './pipeline/ingest.ts';
 import { runSource, type Backoff, type SourceOutcome } from './pipeline/run-source.ts';
 import { Emerging, type BurstEvents } from './pipeline/emerging.ts';
+import { alerting } from './pipeline/alerting.ts';
+import { deliverDueAlerts, startAlertSender, type AlertSender, type DeliverySummary } from '../notifiers/alerts/send.ts';
+import { createMailer, type Mailer } from '../notifiers/mailer.ts';
 
 export interface CycleSummary extends IngestSummary {
   sources: SourceOutcome[];
   bursts: BurstEvents;
+  alerts: DeliverySummary;
   durationMs: number;
 }
 
@@ -28,8 +32,12 @@ export interface Engine {
   setMatchers(m: LoadedMatchers): void;
   runSource(source: Source, opts?: { force?: boolean; signal?: AbortSignal }): Promise<SourceOutcome>;
   runCycle(opts?: { force?: boolean; signal?: AbortSignal; only?: string[] }): Promise<CycleSummary>;
-  /** Stores the bursts found since the last call; run after each poll. */
+  /** Stores the bursts found since the last call and queues alerts for watched ones; run after each poll. */
   detectBursts(): BurstEvents;
+  /** Sends what is due in the alert outbox. */
+  deliverAlerts(): Promise<DeliverySummary>;
+  /** Keeps delivering due alerts between polls, for the running daemon. */
+  alertSender(): AlertSender;
   close(): void;
 }
 
@@ -50,7 +58,10 @@ export function createEngine(config: Config, log: Logger, opts: { hooks?: NewIte
     detector: { minScore: config.emerging.sensitivity, minCount: config.emerging.min_count, timezone: config.timezone },
   });
   emerging.restore(db, Date.now());
-  const hooks = [emerging.hook, ...(opts.hooks ?? [])];
+  const alerts = alerting(db, config, () => matchers.triggers);
+  const hooks = [emerging.hook, alerts.hook, ...(opts.hooks ?? [])];
+  let mailer: Mailer | undefined;
+  const mail = () => (mailer ??= createMailer(config));
   const sources = config.sources.map((s) => createSource(s));
   const backoff: Backoff = { baseMs: config.backoff.base_s * 1000, maxMs: config.backoff.max_s * 1000 };
   const deps = (): IngestDeps => ({ db, store, classifier: matchers.classifier, hooks });
@@ -82,12 +93,24 @@ export function createEngine(config: Config, log: Logger, opts: { hooks?: NewIte
       await Promise.all(Array.from({ length: Math.min(CONCURRENCY, todo.length) }, worker));
       outcomes.sort((a, b) => a.sourceId.localeCompare(b.sourceId));
       const bursts = engine.detectBursts();
-      return { ...mergeSummaries(outcomes), sources: outcomes, bursts, durationMs: Date.now() - started };
+      // A cycle ends by delivering what is due, so `run --once` sends its alerts.
+      const delivered = await engine.deliverAlerts();
+      return { ...mergeSummaries(outcomes), sources: outcomes, bursts, alerts: delivered, durationMs: Date.now() - started };
     },
     detectBursts() {
-      return emerging.detect(db, Date.now());
+      const now = Date.now();
+      const events = emerging.detect(db, now);
+      alerts.bursts(events, now);
+      return events;
+    },
+    deliverAlerts() {
+      return deliverDueAlerts(db, mail(), config, { ...matchers.refs, log });
+    },
+    alertSender() {
+      return startAlertSender(db, mail(), config, () => matchers.refs, log);
     },
     close() {
+      mailer?.close();
       db.$client.close();
     },
   };

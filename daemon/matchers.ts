@@ -9,10 +9,17 @@ import { readStaffLabels } from '../storage/labels.ts';
 import { loadClassifier } from '../rules/classifier.ts';
 import { formatRuleErrors } from '../rules/errors.ts';
 import type { Classifier } from '../rules/types.ts';
+import { alertRefs } from '../notifiers/alerts/refs.ts';
+import type { AlertRefs } from '../notifiers/alerts/send.ts';
+import type { RuleTriggers } from './pipeline/alerting.ts';
 
 export interface LoadedMatchers {
   ok: true;
   classifier: Classifier;
+  /** Which rules ask for alerts, for bursts. */
+  triggers: RuleTriggers;
+  /** Claim texts and rule names that alert mails quote. */
+  refs: AlertRefs;
 }
 
 export type Matchers = LoadedMatchers | { ok: false; errors: string };
@@ -26,5 +33,10 @@ export function loadMatchers(config: Pick<Config, 'rules' | 'claims' | 'language
     staff: db ? readStaffLabels(db) : undefined,
   });
   if (!loaded.ok) return { ok: false, errors: formatRuleErrors(loaded.errors) };
-  return { ok: true, classifier: loaded.classifier };
+  return {
+    ok: true,
+    classifier: loaded.classifier,
+    triggers: new Map(loaded.rules.map((r) => [r.id, { trigger: r.trigger, severity: r.severity }])),
+    refs: alertRefs(loaded.claims, loaded.rules),
+  };
 }

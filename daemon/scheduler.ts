@@ -11,8 +11,8 @@ export interface Jobs {
   /** After each source poll: deliver what is due in the alert outbox. */
   afterPoll?(): Promise<void>;
   digest?(): Promise<void>;
-  /** Extra periodic work (the alert sender, the rules watcher), started and stopped with the daemon. */
-  services?: { start(): void; stop(): Promise<void> | void }[];
+  /** Other periodic work already running (the alert sender, the rules watcher), stopped with the daemon. */
+  services?: { stop(): Promise<void> | void }[];
 }
 
 export interface Daemon {
@@ -53,7 +53,6 @@ export function startDaemon(engine: Engine, log: Logger, jobs: Jobs = {}): Daemo
   if (jobs.digest) {
     tasks.set('digest', cron.schedule(engine.config.digest.schedule, guarded('digest', jobs.digest), { timezone: tz, noOverlap: true, name: 'digest' }));
   }
-  for (const s of jobs.services ?? []) s.start();
   log.info({ sources: engine.sources.length, timezone: tz }, 'daemon started');
 
   return {

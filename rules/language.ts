@@ -118,13 +118,16 @@ export function detectLanguage(text: string, hint: string | undefined, opts: Lan
     return trigramBest ?? fallback;
   }
   // A tie goes to the trigram ranking when it names one of the tied languages; among monitored
-  // languages only, to the hint, then to franc restricted to them; otherwise nobody can tell.
+  // languages only, to the hint, then to franc restricted to them; otherwise it cannot be told.
   const tied = ranked.filter(([, s]) => s === bestScore).map(([l]) => l);
   if (tied.length === 1) return bestLang;
   if (trigramBest && tied.includes(trigramBest)) return trigramBest;
-  if (!tied.every((l) => monitored.includes(l))) return 'und';
-  if (normHint && tied.includes(normHint)) return normHint;
-  return ISO3_TO_1[franc(clean, { only: tied.map(iso3).filter(Boolean) as string[], minLength: 1 })] ?? fallback;
+  // Too short for trigrams: the languages staff monitor are by far the likelier ones.
+  const likely = latin < TRIGRAM_MIN ? tied.filter((l) => monitored.includes(l)) : tied;
+  if (likely.length === 1) return likely[0];
+  if (likely.length === 0 || !likely.every((l) => monitored.includes(l))) return 'und';
+  if (normHint && likely.includes(normHint)) return normHint;
+  return ISO3_TO_1[franc(clean, { only: likely.map(iso3).filter(Boolean) as string[], minLength: 1 })] ?? fallback;
 }
 
 function iso3(code: string): string | undefined {

@@ -99,8 +99,6 @@ export function outboxQueueStore(db: Db) {
   };
 }
 
-export type OutboxQueueStore = ReturnType<typeof outboxQueueStore>;
-
 // ---- sending ----
 
 /** Pending messages whose time has come; `force` takes every pending one at once (`--retry-now`). */

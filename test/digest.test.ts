@@ -11,8 +11,10 @@ import { createMailer } from '../notifiers/mailer.ts';
 import { loadConfig, parseDuration } from '../daemon/config.ts';
 import { openDb } from '../storage/db.ts';
 import { sentDigests } from '../storage/digest.ts';
+import { itemStore } from '../storage/items.ts';
+import { ensureSource } from '../storage/sources.ts';
 import { SmtpCatcher } from './fakes/smtp.ts';
-import { addItem, buildOptions, DAY, HOSTILE_URL, HOUR, seedDigestDb, SINCE, UNTIL, type Seeded } from './fixtures/digest-seed.ts';
+import { addItem, addStory, buildOptions, DAY, HOSTILE_URL, HOUR, seedDigestDb, SINCE, UNTIL, type Seeded } from './fixtures/digest-seed.ts';
 
 const run = promisify(execFile);
 
@@ -96,6 +98,58 @@ describe('digest data', () => {
     expect(budget.days.map((d) => d.count)).toEqual([2, 0, 4, 2, 3, 2, 4]);
   });
 
+  it('lists a story of several items once, with its size, and an item without a story as itself', () => {
+    const budget = data.topics.find((t) => t.id === 'budget')!;
+    // Two of today's three items tell one story (with yesterday's first report): the count stays in items.
+    expect(budget.count).toBe(3);
+    expect(budget.top.map((i) => [i.title, i.story])).toEqual([
+      ['Council debates the police budget', { size: 3, sources: 2 }],
+      ['Budget story 0.2', null],
+    ]);
+  });
+
+  it('shows a flagged story once, by its representative, or by its most engaged item once one has engagement', () => {
+    const { db } = seeded;
+    const first = addItem(db, { title: 'Shots fired near the market?', at: UNTIL - 7 * HOUR, flagged: true, reasons: ['unverified'] });
+    const repeat = addItem(db, { title: 'Shots fired near market, police say nothing', at: UNTIL - HOUR, flagged: true, reasons: ['unverified'], alsoIn: ['feed-radio'] });
+    addStory(db, [first, repeat], ['feed-news']);
+    const flagged = buildDigest(db, buildOptions()).flagged;
+    expect(flagged.count).toBe(4);
+    expect(flagged.items.filter((i) => i.title.startsWith('Shots fired')).map((i) => [i.id, i.story])).toEqual([[first, { size: 2, sources: 1 }]]);
+
+    itemStore(db).addEngagement(db, repeat, UNTIL - HOUR, { reposts: 1, replies: 0, likes: 0, quotes: 0 });
+    const shown = buildDigest(db, buildOptions()).flagged.items.filter((i) => i.title.startsWith('Shots fired'));
+    expect(shown.map((i) => i.id)).toEqual([repeat]);
+    expect(renderDigest(buildDigest(db, buildOptions()), 'en').text).toContain('  - Shots fired near market, police say nothing\n    2 posts in 1 source\n');
+  });
+
+  it('gives social items their latest engagement and feed items none', () => {
+    const checks = data.topics.find((t) => t.id === 'checks')!;
+    expect(checks.top[0]).toMatchObject({ title: 'Street checks report released', engagement: { reposts: 12, replies: 3, likes: 40, quotes: 0 } });
+    expect(data.topics.find((t) => t.id === 'budget')!.top.every((i) => i.engagement === null)).toBe(true);
+
+    const { db } = seeded;
+    ensureSource(db, 'mastodon-social', 'mastodon');
+    const toot = addItem(db, { title: 'Toot about street checks', source: 'mastodon-social', at: UNTIL - 90 * 60_000, topics: ['checks'], engagement: { reposts: 30, likes: 90 } });
+    itemStore(db).addEngagement(db, toot, UNTIL - 10 * 60_000, { reposts: 2, replies: 0, likes: 5, quotes: 0 });
+    const latest = buildDigest(db, buildOptions()).topics.find((t) => t.id === 'checks')!.top.find((i) => i.id === toot)!;
+    expect(latest.engagement).toEqual({ reposts: 2, replies: 0, likes: 5, quotes: 0 });
+  });
+
+  it('lists the alerts given up on during the period only', () => {
+    expect(data.deadAlerts).toEqual([
+      {
+        key: 'claim:c-lockdown',
+        subject: 'Known false claim: The city is under lockdown',
+        failingSince: UNTIL - 6 * HOUR,
+        deadAt: UNTIL - 3 * HOUR,
+        attempts: 3,
+        lastError: '421 <b>mail server busy</b>',
+      },
+    ]);
+    expect(buildDigest(seeded.db, buildOptions({ since: SINCE - DAY, until: SINCE })).deadAlerts.map((a) => a.key)).toEqual(['rule:checks']);
+  });
+
   it('shows the paid read budget used this month', () => {
     expect(data.budgets).toEqual([{ sourceId: 'x-search', used: 250, budget: 1000 }]);
   });
@@ -111,10 +165,10 @@ describe('digest rendering', () => {
   it('puts the sections in order: blind spots, flagged and claims, emerging, topics', () => {
     const withBursts = buildDigest(seeded.db, buildOptions({ emerging: [{ label: { en: 'Lockdown talk', fr: 'Rumeur de confinement' }, count: 2, baseline: 0.2, startedAt: UNTIL - 5 * HOUR, items: seeded.emergingIds }] }));
     const { text, html } = renderDigest(withBursts, 'en');
-    const order = ['Blind spots', 'Flagged rumours', 'Known claims seen', 'Emerging issues', '== Topics ==', 'Items by source'].map((s) => text.indexOf(s));
+    const order = ['Blind spots', 'Alerts not delivered', 'Flagged rumours', 'Known claims seen', 'Emerging issues', '== Topics ==', 'Items by source'].map((s) => text.indexOf(s));
     expect(order.every((pos) => pos > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    const htmlOrder = ['id="blind-spots"', 'id="flagged"', 'id="claims"', 'id="emerging"', 'id="topics"', 'id="sources"', 'id="footer"'].map((s) => html.indexOf(s));
+    const htmlOrder = ['id="blind-spots"', 'id="dead-alerts"', 'id="flagged"', 'id="claims"', 'id="emerging"', 'id="topics"', 'id="sources"', 'id="footer"'].map((s) => html.indexOf(s));
     expect(htmlOrder.every((pos) => pos > 0)).toBe(true);
     expect([...htmlOrder].sort((a, b) => a - b)).toEqual(htmlOrder);
     expect(renderDigest(data, 'en').text).not.toContain('Emerging issues');
@@ -122,7 +176,7 @@ describe('digest rendering', () => {
 
   it('says the same figures in the HTML and the text part, in English', () => {
     const { text, html, subject } = renderDigest(data, 'en');
-    expect(subject).toBe('Veille digest, Nov 23, 2026: 7 items, 2 flagged, 1 source failing');
+    expect(subject).toBe('Veille digest, Nov 23, 2026: 7 items, 2 flagged, 1 source failing, 1 alert not delivered');
     for (const part of [text, html]) {
       expect(part).toContain('7 items in this period, +4 (+133%) vs previous day.');
       expect(part).toContain('Flagged: 2, +2 (none before) vs previous day.');
@@ -134,13 +188,23 @@ describe('digest rendering', () => {
       expect(part).toContain('No mentions for: Recruitment');
       expect(part).toContain('250 of 1,000 (25%)');
       expect(part).toContain('also in 2 other sources');
+      expect(part).toContain('3 posts in 2 sources');
+      expect(part).toContain('x-search · Nov 23, 2026, 4:00 a.m. · English · 12 reposts, 3 replies, 40 likes');
+      expect(part).toContain('feed-news · Nov 23, 2026, 6:00 a.m. · English · also in 2 other sources');
+      expect(part).toContain('Alerts not delivered');
+      expect(part).toContain('failing since Nov 23, 2026, 1:00 a.m.; given up Nov 23, 2026, 4:00 a.m. after 3 attempts; last error: 421');
+      expect(part).not.toContain('rule:checks');
     }
+    // A feed item shows no engagement at all: its line ends with the language or the other sources.
+    expect(text).toContain('    feed-news · Nov 23, 2026, 6:00 a.m. · English · also in 2 other sources\n');
+    expect(text).toContain('    feed-nouvelles · Nov 23, 2026, 4:00 a.m. · French\n');
+    expect(text).toContain('- Known false claim: The city is under lockdown (claim:c-lockdown): failing since');
     expect(text).toContain('Last 7 days: Tue 2, Wed 0, Thu 4, Fri 1, Sat 3, Sun 2, Mon 3');
   });
 
   it('has every template string in French, with French topic and claim labels', () => {
     const { text, html, subject } = renderDigest(data, 'fr');
-    expect(subject).toBe('Veille, synthèse du 23 nov. 2026 : 7 éléments, 2 signalés, 1 source en panne');
+    expect(subject).toBe('Veille, synthèse du 23 nov. 2026 : 7 éléments, 2 signalés, 1 source en panne, 1 alerte non distribuée');
     for (const part of [text, html]) {
       expect(part.toLowerCase()).toContain('synthèse du matin');
       expect(part).toContain('Angles morts : sources en panne');
@@ -150,8 +214,26 @@ describe('digest rendering', () => {
       expect(part).toContain('moyenne sur 7 jours 2 par jour');
       expect(part).toContain('Par langue\u00a0: anglais 5, français 2');
       expect(part).toContain('Aucune mention pour\u00a0: Recrutement');
+      expect(part).toContain('3 publications dans 2 sources');
+      expect(part).toContain('12 republications, 3 réponses, 40 j’aime');
+      expect(part).toContain('Alertes non distribuées');
+      expect(part).toContain('en échec depuis le 23 nov. 2026, 01 h 00; abandonnée le 23 nov. 2026, 04 h 00 après 3 tentatives; dernière erreur\u00a0: 421');
+      expect(part).not.toMatch(/\b(posts in|reposts|replies|likes|given up|failing since)\b/);
       expect(part).not.toMatch(/\b(items|vs previous|Blind spots|Flagged|Topics)\b/);
     }
+  });
+
+  it('names Mastodon reposts boosts, leaves out zero counts, and says nothing without a snapshot', () => {
+    const { db } = seeded;
+    ensureSource(db, 'mastodon-social', 'mastodon');
+    addItem(db, { title: 'Toot about street checks', source: 'mastodon-social', at: UNTIL - 90 * 60_000, topics: ['checks'], engagement: { reposts: 2, likes: 5 } });
+    addItem(db, { title: 'Quiet toot', source: 'mastodon-social', at: UNTIL - 80 * 60_000, topics: ['checks'] });
+    const withToots = buildDigest(db, buildOptions());
+    const en = renderDigest(withToots, 'en');
+    const fr = renderDigest(withToots, 'fr');
+    for (const part of [en.text, en.html]) expect(part).toContain('mastodon-social · Nov 23, 2026, 5:30 a.m. · English · 2 boosts, 5 likes');
+    for (const part of [fr.text, fr.html]) expect(part).toContain('2 partages, 5 j’aime');
+    expect(en.text).toContain('  - Quiet toot\n    mastodon-social · Nov 23, 2026, 5:40 a.m. · English\n');
   });
 
   it('keeps hostile post text inert: no markup, no javascript: link, no header from a newline', () => {
@@ -162,6 +244,7 @@ describe('digest rendering', () => {
     expect(html).toContain(`link not followed: ${HOSTILE_URL}`);
     expect(html).toContain('&lt;b&gt;all caps&lt;/b&gt;');
     expect(html).toContain('HTTP 503 &lt;html&gt;Service Unavailable&lt;/html&gt;');
+    expect(html).toContain('421 &lt;b&gt;mail server busy&lt;/b&gt;');
     expect(html).toContain('For Comms Bcc: evil@example.com');
     expect(text).toContain('  - Breaking <script>window.__pwned = 1</script> Bcc: victim@example.com\n');
     expect(text).not.toMatch(/^Bcc:/m);
@@ -170,8 +253,11 @@ describe('digest rendering', () => {
 
   it('says so when nothing happened, rather than leaving sections out', () => {
     const empty = openDb(':memory:');
-    const { text } = renderDigest(buildDigest(empty, buildOptions({ budgets: new Map() })), 'en');
+    const { text, html } = renderDigest(buildDigest(empty, buildOptions({ budgets: new Map() })), 'en');
     expect(text).toContain('All sources are reporting.');
+    // Undelivered alerts are the exception: the section only appears when there are some.
+    expect(text).not.toContain('Alerts not delivered');
+    expect(html).not.toContain('id="dead-alerts"');
     expect(text).toContain('Nothing flagged.');
     expect(text).toContain('No known claim seen.');
     expect(text).toContain('No topic matched in the last 7 days.');
@@ -205,7 +291,7 @@ describe('sending', () => {
     const [en, fr] = catcher.messages;
     expect(en.to).toEqual(['desk@city.example']);
     expect(fr.to).toEqual(['comms@city.example', 'chef@city.example']);
-    expect(en.mail.subject).toBe('Veille digest, Nov 23, 2026: 7 items, 2 flagged, 1 source failing');
+    expect(en.mail.subject).toBe('Veille digest, Nov 23, 2026: 7 items, 2 flagged, 1 source failing, 1 alert not delivered');
     expect(fr.mail.subject).toContain('synthèse du 23 nov. 2026');
     expect(en.raw).toMatch(/Content-Type: multipart\/alternative/);
     expect(en.mail.text).toContain('Police budget: 3');

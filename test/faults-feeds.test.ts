@@ -226,7 +226,8 @@ describe('the daemon against servers that never end or never stop sending', () =
       'x-silent': /timed out after 2000 ms/,
       'x-field50': /exceeds the 10485760-byte cap/,
       'x-field50-declared': /over the 10485760-byte cap/,
-      'x-loop': /redirect/i,
+      // Twenty redirects to itself; on a loaded machine the deadline may come first.
+      'x-loop': /redirect|timed out after 2000 ms/i,
       'x-error': /HTTP 503/,
       'x-huge': /exceeds the 10485760-byte cap/,
     };

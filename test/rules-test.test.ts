@@ -81,7 +81,7 @@ describe('veille rules test', { timeout: 60_000 }, () => {
     setLabel(db, ids.both, 'rumour', 'not-rumour');
     db.$client.close();
     json = await veille('--config', ws.configPath, 'rules', 'test', edited, '--json');
-  });
+  }, 60_000);
 
   afterAll(() => ws.cleanup());
 

@@ -32,7 +32,7 @@ export function register(program: Command): void {
         }
         const daemon = startDaemon(engine, log, {
           digest: () => sendScheduledDigest(engine),
-          services: [watchRules(engine, log, { notifyAdmin: (errors) => notifyAdmin(engine.config, 'rules change refused', errors) })],
+          services: [engine.alertSender(), rulesWatcher(engine)],
         });
         const stop = async (signal: string) => {
           log.info({ signal }, 'stopping');
@@ -60,6 +60,7 @@ export function formatCycle(s: CycleSummary): string {
     `new per language: ${pairs(s.byLang)}`,
     `new per topic: ${pairs(s.byTopic)}`,
     `flagged: ${s.flagged}`,
+    `alerts: ${s.alerts.sent} sent, ${s.alerts.failed} failed (will retry), ${s.alerts.held} held for quiet hours, ${s.alerts.dead} given up`,
     `bursts: ${s.bursts.flagged.length} new${s.bursts.flagged.length ? ` (${s.bursts.flagged.map((b) => `${b.kind} ${b.key}: ${Math.round(b.count)} items, baseline ${b.baseline.toFixed(1)}`).join('; ')})` : ''}`,
     ...failed.map((o) => `  failing: ${o.sourceId}: ${o.error}`),
   ];
@@ -81,6 +82,12 @@ async function sendScheduledDigest(engine: Engine): Promise<void> {
   } finally {
     mailer.close();
   }
+}
+
+function rulesWatcher(engine: Engine) {
+  const watcher = watchRules(engine, log, { notifyAdmin: (errors) => notifyAdmin(engine.config, 'rules change refused', errors) });
+  watcher.start();
+  return watcher;
 }
 
 /** One plain email to the admin address, when there is one. */

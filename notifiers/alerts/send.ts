@@ -155,21 +155,23 @@ export interface AlertSender {
 }
 
 /**
- * Checks the outbox every `alerts.every` while the daemon runs, so an alert queued by a cycle goes
- * out within seconds even when the cycle's own delivery found the server down.
+ * Checks the outbox every `alerts.every` while the daemon runs, so retries, follow-ups and alerts
+ * released by the end of quiet hours go out on time between cycles, which may be minutes apart.
  */
 export function startAlertSender(db: Db, mailer: Mailer, config: AlertConfig, refs: AlertRefs | (() => AlertRefs) = {}, log: Logger = defaultLog): AlertSender {
-  let last: Promise<unknown> = Promise.resolve();
+  let running: Promise<unknown> | null = null;
   const tick = () => {
-    last = deliverDueAlerts(db, mailer, config, { ...(typeof refs === 'function' ? refs() : refs), log }).catch((err: Error) =>
-      log.error({ error: err.message }, 'alert delivery failed'),
-    );
+    // A pass stuck on a slow server is not joined by another every tick.
+    if (running) return;
+    running = deliverDueAlerts(db, mailer, config, { ...(typeof refs === 'function' ? refs() : refs), log })
+      .catch((err: Error) => log.error({ error: err.message }, 'alert delivery failed'))
+      .finally(() => (running = null));
   };
   const timer = setInterval(tick, alertTimings(config.alerts).every);
   return {
     async stop() {
       clearInterval(timer);
-      await last;
+      await running;
     },
   };
 }
