@@ -3,7 +3,7 @@
  * HTTP on 127.0.0.1, catches mail with a local SMTP server, runs one daemon cycle against
  * examples/veille.yaml, then writes the digest to out/ and mails it to the catcher.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { resolve } from 'node:path';
 import { loadConfig } from './config.ts';
@@ -11,6 +11,7 @@ import { createEngine } from './engine.ts';
 import { log } from './log.ts';
 import { formatCycle } from './commands/run.ts';
 import { composeDigest } from '../notifiers/digest/compose.ts';
+import { writeDigestFiles } from '../notifiers/digest/files.ts';
 import { renderDigest } from '../notifiers/digest/render.ts';
 import { screenshotIfPossible } from '../notifiers/digest/screenshot.ts';
 import { digestGroups, sendDigests } from '../notifiers/digest/send.ts';
@@ -48,9 +49,7 @@ try {
   const since = Math.min(until - 86_400_000, earliestItemTime(engine.db) ?? until);
   const data = composeDigest(engine.db, config, since, until, (msg) => log.warn(msg));
   const digest = renderDigest(data, config.digest.lang);
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(resolve(outDir, 'digest.html'), digest.html);
-  writeFileSync(resolve(outDir, 'digest.txt'), digest.text);
+  writeDigestFiles(resolve(outDir, 'digest.html'), digest);
   const mailer = createMailer(config);
   const sent = await sendDigests(engine.db, mailer, data, digestGroups(config.digest), { domain: config.from.split('@')[1] });
   mailer.close();

@@ -2,12 +2,12 @@
  * `veille digest`: the morning digest, now. Without options it prints the text part; `--out`
  * writes what would be mailed (HTML, and the text part beside it); `--send` mails every group.
  */
-import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { parseDuration } from '../config.ts';
 import { openContext } from '../context.ts';
 import { createMailer } from '../../notifiers/mailer.ts';
 import { composeDigest } from '../../notifiers/digest/compose.ts';
+import { writeDigestFiles } from '../../notifiers/digest/files.ts';
 import type { DigestLang } from '../../notifiers/digest/i18n.ts';
 import { renderDigest } from '../../notifiers/digest/render.ts';
 import { digestGroups, sendDigests } from '../../notifiers/digest/send.ts';
@@ -58,9 +58,7 @@ async function run(opts: DigestOptions, globals: { config: string; db?: string }
     const lang = opts.lang ?? config.digest.lang;
     const preview = renderDigest(data, lang);
     if (opts.out) {
-      const textFile = opts.out.replace(/\.html?$/i, '') + '.txt';
-      writeFileSync(opts.out, preview.html);
-      writeFileSync(textFile, preview.text);
+      const textFile = writeDigestFiles(opts.out, preview);
       process.stderr.write(`wrote ${opts.out} and ${textFile}\n`);
     } else if (!opts.send) {
       process.stdout.write(preview.text);

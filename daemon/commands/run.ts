@@ -9,6 +9,8 @@ import { parseDuration, type Config } from '../config.ts';
 import type { Engine } from '../engine.ts';
 import { watchRules } from '../rules-watch.ts';
 import { composeDigest } from '../../notifiers/digest/compose.ts';
+import { renderDigest } from '../../notifiers/digest/render.ts';
+import { writeDigestFiles } from '../../notifiers/digest/files.ts';
 import { digestGroups, sendDigests } from '../../notifiers/digest/send.ts';
 import { createMailer } from '../../notifiers/mailer.ts';
 
@@ -72,6 +74,7 @@ async function sendScheduledDigest(engine: Engine): Promise<void> {
   const { config, db } = engine;
   const until = Date.now();
   const data = composeDigest(db, config, until - parseDuration(config.digest.since)!, until, (msg) => log.warn(msg));
+  if (config.digest.out) writeDigestFiles(config.digest.out, renderDigest(data, config.digest.lang));
   const mailer = createMailer(config);
   try {
     const results = await sendDigests(db, mailer, data, digestGroups(config.digest), { domain: config.from.split('@')[1] });

@@ -42,6 +42,8 @@ export interface ClaimMatcherOptions {
   lexicon?: Lexicon;
   /** Weight of a post's words that no claim uses, as a share of the rarest claim word's weight. */
   unseenWeight?: number;
+  /** Same, for words the lexicon knows (a known subject no claim is about). */
+  unseenKnownWeight?: number;
 }
 
 export interface ClaimMatcher {
@@ -52,7 +54,8 @@ export const DEFAULT_CLAIM_THRESHOLD = 0.38;
 export const DEFAULT_CANDIDATE_THRESHOLD = 0.2;
 const MAX_CANDIDATES = 3;
 // Weight of a post's concept that no claim uses, relative to the rarest claim concept.
-const UNSEEN_WEIGHT = 0.4;
+const UNSEEN_WEIGHT = 0.1;
+const UNSEEN_KNOWN_WEIGHT = 0.5;
 const DISAGREE_NUMBER = 0.4;
 const DISAGREE_PLACE = 0.6;
 
@@ -89,6 +92,7 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
   for (const [c, f] of df) idf.set(c, Math.log(1 + (n - f + 0.5) / (f + 0.5)));
   const maxIdf = Math.log(1 + (n + 0.5) / 0.5);
   const unseen = (opts.unseenWeight ?? UNSEEN_WEIGHT) * maxIdf;
+  const unseenKnown = (opts.unseenKnownWeight ?? UNSEEN_KNOWN_WEIGHT) * maxIdf;
   // Concepts found in more than half of the claims do not count towards the two a match needs.
   const common = new Set([...df].filter(([, f]) => f > Math.max(1, n / 2)).map(([c]) => c));
 
@@ -119,7 +123,7 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
       let postNorm2 = 0;
       for (const c of post.concepts.keys()) {
         const w = idf.get(c);
-        postNorm2 += (w ?? unseen) ** 2;
+        postNorm2 += (w ?? (c.startsWith('w:') ? unseen : unseenKnown)) ** 2;
         if (w === undefined) continue;
         for (const d of postings.get(c)!) {
           if (dots[d] === 0) touched.push(d);
@@ -138,12 +142,12 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
         if (!prev || score > prev.score) best.set(doc.claim, { score, doc: d });
       }
       touched.length = 0;
+      // One shared idea is a topic, not a claim: a match, even a plausible one, needs two words.
       const ranked = [...best.entries()]
-        .filter(([, b]) => b.score >= candidateThreshold)
+        .filter(([, b]) => b.score >= candidateThreshold && shared(post, docs[b.doc].analysis, common) >= 2)
         .sort((a, b) => b[1].score - a[1].score);
       const top = ranked[0];
-      // One shared idea is a topic, not a claim: a confident match needs two concepts at least.
-      const confident = top && top[1].score >= claimThreshold && shared(post, docs[top[1].doc].analysis, common) >= 2 ? top : undefined;
+      const confident = top && top[1].score >= claimThreshold ? top : undefined;
       const claim = confident
         ? { id: claims[confident[0]].id, score: round(confident[1].score), terms: carriers(post, docs[confident[1].doc].analysis, idf) }
         : null;
