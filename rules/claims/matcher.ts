@@ -14,12 +14,17 @@
  *
  * Why cosine over concept sets rather than raw BM25 sums: a score bounded in [0, 1] with one
  * threshold works for a two-word post ("COUGAR IN KANATA") and a paragraph alike, and the claim
- * side's norm keeps long claims from winning by size. Words of the post unknown to every claim
- * still lengthen the post side, but at a reduced weight, because real posts carry much chatter
- * around the part that repeats the claim.
+ * side's norm keeps long claims from winning by size. Words of the post that no claim uses still
+ * lengthen the post side, at a reduced weight: a word the lexicon knows (a subject of its own,
+ * "dispatchers", "schedule") is evidence the post is about something else and counts half; an
+ * unknown word (chatter, a typo, slang the lexicon lacks) says little and counts a tenth.
  *
  * Agreement checks then lower the score when a post states a different amount or time, or names
- * a different area of the city, than the claim: same words, other story.
+ * a different area of the city, than the claim: same words, other story. And one shared idea is
+ * a topic, not a claim: any match needs two distinct words of the post on concepts that at most
+ * half of the claims use.
+ *
+ * Thresholds: 0.38 for a confident match (alert), 0.2 for a plausible one (digest).
  */
 import type { Lang } from '../text.ts';
 import { analyze, type Analysis } from './analyze.ts';
@@ -55,6 +60,7 @@ export const DEFAULT_CANDIDATE_THRESHOLD = 0.2;
 const MAX_CANDIDATES = 3;
 // Weight of a post's concept that no claim uses, relative to the rarest claim concept.
 const UNSEEN_WEIGHT = 0.1;
+// Same for a concept of the lexicon.
 const UNSEEN_KNOWN_WEIGHT = 0.5;
 const DISAGREE_NUMBER = 0.4;
 const DISAGREE_PLACE = 0.6;
