@@ -5,7 +5,7 @@
  * Tests and the demo seed it with posts; it records every request so callers can check what was asked.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocal } from './listen.ts';
 import { compareIds } from '../../daemon/sources/types.ts';
 
 export interface FakeXUser {
@@ -94,17 +94,12 @@ export class FakeXApi {
   /** Listens on a free port, or on `port` (the demo's config names fixed ones). */
   async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(port, '127.0.0.1', resolve);
-    });
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.base = `http://127.0.0.1:${await listenLocal(this.server, port)}`;
     return this.base;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await closeServer(this.server);
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
