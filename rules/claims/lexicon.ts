@@ -32,7 +32,6 @@ export interface Lexicon {
   phrase(keys: readonly string[], start: number): PhraseHit | undefined;
   /** Value of a number word, or a multiplier (`{ times: 100 }`). */
   numberWord(term: string): number | { times: number } | undefined;
-  isPlace(concept: string): boolean;
   /** Words that say nothing about what a claim is about (negations, fillers, chat). */
   ignores(term: string): boolean;
 }
@@ -106,7 +105,6 @@ function buildLexicon(
     },
     phrase: (keys, start) => longest(phrases, keys, start),
     numberWord: (term) => numberWords.get(term),
-    isPlace: (concept) => concept.startsWith('p:'),
     ignores: (term) => ignored.has(term),
   };
 }

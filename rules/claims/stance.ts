@@ -15,8 +15,8 @@ export type Stance = 'refutes' | 'spreads';
 const DEBUNK = new RegExp(
   [
     String.raw`\b(?:c'?est|is|it'?s|that'?s|this is|totally|completely|entierement|completement)\s+(?:faux|false|fake|untrue|bogus|a hoax|a myth|une rumeur|un mythe|une fausse nouvelle)\b`,
-    String.raw`^\s*(?:faux|false|fake|fact[- ]?check|faits?|precision|clarification|correction|mise au point|rectification|myth|mythe|debunked|scam alert|alerte? (?:a la )?fraude|alerte arnaque)\b`,
-    String.raw`\b(?:not true|isn'?t true|pas vrai|n'?est pas vrai|no truth|aucun fondement|sans fondement|unfounded|baseless|debunk\w*|dementi\w*|dement\w*|hoax|canular|fausse nouvelle|fausses nouvelles|fake news|misinformation|disinformation|desinformation|mesinformation|rumou?rs? (?:is|are) false|fact[- ]?check\w*)\b`,
+    String.raw`^\s*(?:faux|false|fake|fact[- ]?check|precision|clarification|correction|mise au point|rectification|myth|mythe|debunked|scam alert|alerte? (?:a la )?fraude|alerte arnaque)\b`,
+    String.raw`\b(?:not true|isn'?t true|pas vrai|n'?est pas vrai|no truth|aucun fondement|sans fondement|unfounded|baseless|debunk\w*|dementi\w*|dement(?:ent|s)?|hoax|canular|fausse nouvelle|fausses nouvelles|fake news|misinformation|disinformation|desinformation|mesinformation|rumou?rs? (?:is|are) false|fact[- ]?check\w*)\b`,
     String.raw`\b(?:stop sharing|don'?t share|do not share|arretez de (?:partager|relayer)|ne partagez pas|cessez de partager|don'?t click|do not click|ne cliquez pas|report and delete)\b`,
     String.raw`\b(?:nothing (?:has )?changed|rien n'?a change|has not changed|no (?:such|new) (?:rule|bylaw|policy|advisory|alert)|aucun(?:e)? (?:changement|avis|alerte|cas|nouveau reglement))\b`,
     String.raw`\b(?:still (?:allowed|permitted|open|running|available|accepted)|toujours (?:permis|autorise|ouvert|offert|accepte)s?|(?:is|are) open to (?:everyone|all)|ouvert a tous)\b`,
