@@ -78,6 +78,11 @@ const NOISE = /https?:\/\/\S+|\b\S+\.(?:com|org|net|ca|ly|io)\/?\S*|[@#][\p{L}\p
 
 const ELISION = /^(?:[ldjmnstc]|qu)'(?=\p{L})/u;
 const TRIGRAM_MIN = 25;
+// Trigram statistics settle within a few hundred characters; a long article adds only cost.
+const TRIGRAM_MAX_CHARS = 400;
+// Function-word evidence this strong and this one-sided needs no second opinion.
+const DECISIVE_WORDS = 4;
+const DECISIVE_RATIO = 3;
 // Languages franc is asked to rank besides the monitored ones: those a Canadian city hears most.
 const FRANC_OTHERS = ['spa', 'ita', 'por', 'deu', 'nld', 'pol', 'ron', 'tgl', 'som', 'vie', 'tur', 'hat', 'swh', 'ind', 'cat'];
 
@@ -103,10 +108,16 @@ export function detectLanguage(text: string, hint: string | undefined, opts: Lan
   score.fr = (score.fr ?? 0) + Math.min(frLetters, 3) * 0.5 - otherLetters * 0.5;
   if (otherLetters) score.en = (score.en ?? 0) - otherLetters * 0.5;
 
+  // Grammar alone settles most posts; franc's trigram ranking is by far the slowest evidence, so
+  // it is only consulted when the function words leave room for doubt.
+  const [top, next] = Object.values(score).sort((a, b) => b - a);
+  const leader = Object.keys(score).find((l) => score[l] === top);
+  if (leader && top >= DECISIVE_WORDS && top >= DECISIVE_RATIO * Math.max(next ?? 0, 0)) return leader;
+
   // franc's view, when there is enough text for trigrams to mean something.
   let trigramBest: string | undefined;
   if (latin >= TRIGRAM_MIN) {
-    const ranked = francAll(clean, { only: [...monitored.map(iso3), ...FRANC_OTHERS].filter(Boolean) as string[], minLength: 1 });
+    const ranked = francAll(clean.slice(0, TRIGRAM_MAX_CHARS), { only: [...monitored.map(iso3), ...FRANC_OTHERS].filter(Boolean) as string[], minLength: 1 });
     const [first, second] = ranked;
     trigramBest = ISO3_TO_1[first[0]];
     if (trigramBest && first[1] - (second?.[1] ?? 0) >= 0.02) score[trigramBest] = (score[trigramBest] ?? 0) + 1;
