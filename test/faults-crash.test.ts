@@ -242,7 +242,7 @@ describe('crash trials', () => {
   it('killed runs at every stage of a run', () => {
     console.log(
       `crash trials: ${figures.trials} kills (${Object.entries(figures.phases).map(([p, n]) => `${n} ${p}`).join(', ')}); ` +
-        `full run ${fullRunMs} ms; alerts resent under the same Message-ID: ${figures.sameIdResends}; sent once a dead sender's hold expired: ${figures.afterLease}`,
+        `full run ${fullRunMs} ms; alerts resent under the same Message-ID: ${figures.sameIdResends}; sent by the next pass (held by a killed sender, or follow-ups not yet due): ${figures.afterLease}`,
     );
     expect(figures.trials).toBeGreaterThanOrEqual(20);
     // Kills before any work prove little: most must land while the run is working.

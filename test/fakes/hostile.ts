@@ -107,7 +107,7 @@ export const MUTATIONS: Record<string, Mutation> = {
   }),
   'lying-xml-declaration': (rng, tag) => ({
     expect: 'any',
-    body: utf8(rssFeed(baseItems(rng, tag).map((i) => ({ ...i, title: `${i.title} café`})), { head: `<?xml version="1.0" encoding="${rng.pick(['UTF-16', 'EBCDIC', 'nonsense', 'windows-1251'])}"?>` })),
+    body: utf8(rssFeed(baseItems(rng, tag).map((i) => ({ ...i, title: `${i.title} café` })), { head: `<?xml version="1.0" encoding="${rng.pick(['UTF-16', 'EBCDIC', 'nonsense', 'windows-1251'])}"?>` })),
     contentType: 'text/xml',
   }),
   'latin1-as-utf8': (rng, tag) => ({
