@@ -11,6 +11,17 @@ const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
 
 export class StorageError extends Error {}
 
+/** Files opened by this process, so an error deep in a query can still name the database. */
+const opened = new Set<string>();
+
+/** A SQLite failure (locked, read-only, disk full) as one line naming the database file. */
+export function describeSqliteError(err: unknown): string | undefined {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return undefined;
+  const files = [...opened];
+  return `database ${files.length ? files.join(', ') : '(unknown file)'}: ${(err as Error).message} (${code})`;
+}
+
 /** Opens (creating if needed) the database file and brings its schema up to date. */
 export function openDb(file: string): Db {
   let sqlite: Database.Database;
@@ -24,6 +35,7 @@ export function openDb(file: string): Db {
   } catch (err) {
     throw new StorageError(`cannot open database ${file}: ${(err as Error).message}`);
   }
+  opened.add(file);
   const db = drizzle(sqlite) as Db;
   try {
     migrate(db, { migrationsFolder });

@@ -28,6 +28,12 @@ describe('HTML to text', () => {
     expect(htmlToText('<li>one</li><li>two</li>two<br>three')).toBe('one two two three');
   });
 
+  it('drops bidi overrides and control characters that would make a post display as something else', () => {
+    const item = normalise({ externalId: 'x', title: 'invoice \u202Egnp.exe\u202C', text: 'line\u0007 one\u2066 two' });
+    expect(item.title).toBe('invoice gnp.exe');
+    expect(item.text).toBe('line one two');
+  });
+
   it('caps a hostile body so it cannot flood the matchers or the emails', () => {
     const item = normalise({ externalId: 'x', html: '<p>' + 'word '.repeat(100_000) + '</p>' });
     expect(item.text.length).toBeLessThanOrEqual(20_000);

@@ -72,8 +72,14 @@ export function htmlToText(html: string): string {
   return collapse(parts.join(''));
 }
 
+// Bidi embedding, override and isolate controls can make a post display as something else
+// ("gnp.exe" shown as "exe.png"); they carry no content, so they are dropped at the door.
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+// C0 and C1 control characters other than white space: nothing a reader should receive.
+const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+
 function collapse(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
+  return s.replace(BIDI_CONTROLS, '').replace(CONTROLS, '').replace(/\s+/g, ' ').trim();
 }
 
 function clip(s: string, max: number): string {
