@@ -15,7 +15,10 @@ const program = new Command('veille')
   .description('Media monitoring for public institutions: ingest mentions, flag rumours and emerging issues, email staff.')
   .option('-c, --config <file>', 'config file', 'veille.yaml')
   .option('--db <file>', 'database file (overrides the config)')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Usage mistakes (unknown option, bad value) exit 2, as `classify` does for bad input lines;
+  // help and version stay 0.
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
 registerRun(program);
 registerStatus(program);

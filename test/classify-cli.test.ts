@@ -1,23 +1,12 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cliEntry, runCli } from './helpers/cli.ts';
 
-const root = resolve(import.meta.dirname, '..');
 const fixtures = resolve(import.meta.dirname, 'fixtures/classify');
-const args = ['daemon/veille.mjs', 'classify', '--rules', `${fixtures}/rules`, '--claims', `${fixtures}/claims.yaml`];
+const args = ['classify', '--rules', `${fixtures}/rules`, '--claims', `${fixtures}/claims.yaml`];
 
-function classify(input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const classify = (input: string) => runCli(args, { input });
 
 const lines = (...objs: unknown[]) => objs.map((o) => (typeof o === 'string' ? o : JSON.stringify(o))).join('\n') + '\n';
 
@@ -56,17 +45,13 @@ describe('veille classify', { timeout: 60_000 }, () => {
   });
 
   it('says which rule file is wrong and exits 1', async () => {
-    const child = spawn(process.execPath, ['daemon/veille.mjs', 'classify', '--rules', `${fixtures}/nowhere`], { cwd: root });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdin.end();
-    const code = await new Promise((done) => child.on('close', done));
+    const { code, stderr } = await runCli(['classify', '--rules', `${fixtures}/nowhere`]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/nowhere: rules folder not found/);
   });
 
   it('streams: verdicts come out while input is still open, and every line gets one', async () => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [cliEntry, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     const total = 20_000;
     let received = 0;
     let inputClosed = false;

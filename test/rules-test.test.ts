@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMatchers } from '../daemon/matchers.ts';
 import { ingest } from '../daemon/pipeline/ingest.ts';
@@ -8,21 +7,11 @@ import type { BacktestReport } from '../daemon/commands/rules-test.ts';
 import { openDb } from '../storage/db.ts';
 import { itemStore } from '../storage/items.ts';
 import { setLabel } from '../storage/labels.ts';
+import { runCli } from './helpers/cli.ts';
 import { workspace, type Workspace } from './helpers/workspace.ts';
 
-const root = resolve(import.meta.dirname, '..');
 
-function veille(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, ['daemon/veille.mjs', ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const veille = (...args: string[]) => runCli(args);
 
 function ruleFolder(dir: string, yaml: string): string {
   mkdirSync(dir, { recursive: true });

@@ -1,6 +1,6 @@
 /** `veille bursts [--since 24h]`: bursts flagged in the period and those still going on. */
 import type { Command } from 'commander';
-import { parseDuration } from '../config.ts';
+import { sinceOption } from './args.ts';
 import { openContext } from '../context.ts';
 import { getItem } from '../../storage/items.ts';
 import { listBursts } from '../../storage/stories.ts';
@@ -13,14 +13,9 @@ export function register(program: Command): void {
   program
     .command('bursts')
     .description('current and recent bursts: count against baseline, when they started, top items')
-    .option('--since <duration>', 'how far back, e.g. 6h, 24h, 7d', '24h')
-    .action((opts: { since: string }, cmd: Command) => {
-      const span = parseDuration(opts.since);
-      if (span === null) {
-        process.stderr.write(`veille: --since: "${opts.since}" is not a duration such as 30m, 24h or 7d\n`);
-        process.exitCode = 2;
-        return;
-      }
+    .addOption(sinceOption('how far back, e.g. 6h, 24h, 7d', '24h'))
+    .action((opts: { since: number }, cmd: Command) => {
+      const span = opts.since;
       try {
         const { db } = openContext(cmd.optsWithGlobals());
         const rows = listBursts(db, Date.now() - span);

@@ -11,10 +11,11 @@ import { writeDigestFiles } from '../../notifiers/digest/files.ts';
 import type { DigestLang } from '../../notifiers/digest/i18n.ts';
 import { renderDigest } from '../../notifiers/digest/render.ts';
 import { digestGroups, sendDigests } from '../../notifiers/digest/send.ts';
+import { sinceOption } from './args.ts';
 import { fail } from './errors.ts';
 
 interface DigestOptions {
-  since?: string;
+  since?: number;
   out?: string;
   send?: boolean;
   lang?: DigestLang;
@@ -24,7 +25,7 @@ export function register(program: Command): void {
   program
     .command('digest')
     .description('render the morning digest now: print its text, write it for preview (--out) or mail it (--send)')
-    .option('--since <duration>', 'period covered, ending now, e.g. 24h, 3d (default: digest.since)')
+    .addOption(sinceOption('period covered, ending now, e.g. 24h, 3d (default: digest.since)'))
     .option('--out <file.html>', 'write the HTML that would be sent, and its text part next to it (.txt)')
     .option('--send', 'mail it to digest.to and every team in digest.teams')
     .addOption(new Option('--lang <lang>', 'language of the preview (default: digest.lang)').choices(['en', 'fr']))
@@ -38,12 +39,6 @@ export function register(program: Command): void {
 }
 
 async function run(opts: DigestOptions, globals: { config: string; db?: string }): Promise<void> {
-  const sinceText = opts.since;
-  if (sinceText !== undefined && parseDuration(sinceText) === null) {
-    process.stderr.write(`veille: --since ${JSON.stringify(sinceText)}: expected a duration such as 24h, 90m or 3d\n`);
-    process.exitCode = 2;
-    return;
-  }
   const { config, db } = openContext(globals);
   try {
     const groups = digestGroups(config.digest);
@@ -53,7 +48,7 @@ async function run(opts: DigestOptions, globals: { config: string; db?: string }
       return;
     }
     const until = Date.now();
-    const data = composeDigest(db, config, until - parseDuration(sinceText ?? config.digest.since)!, until, warn);
+    const data = composeDigest(db, config, until - (opts.since ?? parseDuration(config.digest.since)!), until, warn);
 
     const lang = opts.lang ?? config.digest.lang;
     const preview = renderDigest(data, lang);

@@ -1,6 +1,6 @@
 /** `veille outbox`: what alerts are waiting, failing, given up on or recently sent; and a manual resend. */
 import type { Command } from 'commander';
-import { parseDuration } from '../config.ts';
+import { sinceOption } from './args.ts';
 import { openContext } from '../context.ts';
 import { createMailer } from '../../notifiers/mailer.ts';
 import { loadAlertRefs } from '../../notifiers/alerts/refs.ts';
@@ -79,16 +79,11 @@ export function register(program: Command): void {
   program
     .command('outbox')
     .description('list pending, failing, dead and recently sent alerts; --retry-now sends every pending alert at once')
-    .option('--since <duration>', 'how far back to list sent and dead alerts', '24h')
+    .addOption(sinceOption('how far back to list sent and dead alerts', '24h'))
     .option('--retry-now', 'deliver every pending alert now, ignoring the retry back-off (quiet hours still apply)')
     .option('--json', 'print a JSON array, for scripts')
-    .action(async (opts: { since: string; retryNow?: boolean; json?: boolean }, cmd: Command) => {
-      const since = parseDuration(opts.since);
-      if (since === null) {
-        process.stderr.write(`veille: --since: "${opts.since}" is not a duration such as 30m, 24h or 7d\n`);
-        process.exitCode = 2;
-        return;
-      }
+    .action(async (opts: { since: number; retryNow?: boolean; json?: boolean }, cmd: Command) => {
+      const since = opts.since;
       try {
         const { config, db } = openContext(cmd.optsWithGlobals());
         try {
