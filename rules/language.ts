@@ -72,8 +72,7 @@ for (const [lang, words] of Object.entries(LISTS)) {
 const FRENCH_LETTERS = /[èêëçàùûœîïâ]/gi;
 const FRENCH_E = /é/gi;
 const NOT_FRENCH_LETTERS = /[ñáíóúãõßäöåøąęłńśźżőű¿¡]/gi;
-const LATIN_LETTER = /[a-zA-Z\u00C0-\u024F]/g;
-const ANY_LETTER = /\p{L}/gu;
+const IS_LETTER = /\p{L}/u;
 const NOISE = /https?:\/\/\S+|\b\S+\.(?:com|org|net|ca|ly|io)\/?\S*|[@#][\p{L}\p{N}_]+|\bRT\b/gu;
 
 const ELISION = /^(?:[ldjmnstc]|qu)'(?=\p{L})/u;
@@ -81,8 +80,8 @@ const TRIGRAM_MIN = 25;
 // Trigram statistics settle within a few hundred characters; a long article adds only cost.
 const TRIGRAM_MAX_CHARS = 400;
 // Function-word evidence this strong and this one-sided needs no second opinion.
-const DECISIVE_WORDS = 4;
-const DECISIVE_RATIO = 3;
+const DECISIVE_WORDS = 3;
+const DECISIVE_RATIO = 2;
 // Languages franc is asked to rank besides the monitored ones: those a Canadian city hears most.
 const FRANC_OTHERS = ['spa', 'ita', 'por', 'deu', 'nld', 'pol', 'ron', 'tgl', 'som', 'vie', 'tur', 'hat', 'swh', 'ind', 'cat'];
 
@@ -92,11 +91,10 @@ export function detectLanguage(text: string, hint: string | undefined, opts: Lan
   const normHint = hint?.toLowerCase().slice(0, 2);
   const fallback = normHint && monitored.includes(normHint) ? normHint : 'und';
   const clean = text.replace(NOISE, ' ');
-  const letters = clean.match(ANY_LETTER)?.length ?? 0;
+  const { letters, latin } = countLetters(clean);
   if (letters < minLength) return fallback;
 
   // Another script: franc is reliable there, and it can be no monitored Latin-script language.
-  const latin = clean.match(LATIN_LETTER)?.length ?? 0;
   if (latin < letters / 2) {
     const code = ISO3_TO_1[franc(clean, { minLength: 1 })];
     return code && !(['en', 'fr'].includes(code) && monitored.includes(code)) ? code : 'und';
@@ -139,6 +137,20 @@ export function detectLanguage(text: string, hint: string | undefined, opts: Lan
   if (likely.length === 0 || !likely.every((l) => monitored.includes(l))) return 'und';
   if (normHint && likely.includes(normHint)) return normHint;
   return ISO3_TO_1[franc(clean, { only: likely.map(iso3).filter(Boolean) as string[], minLength: 1 })] ?? fallback;
+}
+
+/** Letters, and Latin letters among them, counted in one pass (this runs on every item). */
+function countLetters(text: string): { letters: number; latin: number } {
+  let letters = 0;
+  let latin = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)) {
+      letters++;
+      latin++;
+    } else if (c > 0x24f && IS_LETTER.test(ch)) letters++;
+  }
+  return { letters, latin };
 }
 
 function iso3(code: string): string | undefined {
