@@ -8,6 +8,7 @@ import type { Severity } from '../rules/types.ts';
 import type { Db } from './db.ts';
 import { alertGroupItems, alertGroups, outbox, outboxItems } from './schema/alerts.ts';
 import { engagement, items, sightings } from './schema/items.ts';
+import { stories, storyItems } from './schema/stories.ts';
 
 export type AlertGroupRow = typeof alertGroups.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -185,6 +186,8 @@ export interface AlertItem {
   rumourScore: number | null;
   /** Latest engagement snapshot, null when the source reports none. */
   engagement: { reposts: number; replies: number; likes: number; quotes: number } | null;
+  /** The story the item tells, when other items tell it too. */
+  story: { size: number; sources: number } | null;
   reasons: string[];
 }
 
@@ -228,10 +231,14 @@ function itemsWithEngagement(db: Db, groupId: number, ids: number[]): AlertItem[
       quotes: engagement.quotes,
       reasons: alertGroupItems.reasons,
       at: alertGroupItems.at,
+      storySize: stories.size,
+      storySources: stories.sources,
     })
     .from(items)
     .innerJoin(alertGroupItems, and(eq(alertGroupItems.itemId, items.id), eq(alertGroupItems.groupId, groupId)))
     .leftJoin(engagement, latestEngagement)
+    .leftJoin(storyItems, eq(storyItems.itemId, items.id))
+    .leftJoin(stories, eq(stories.id, storyItems.storyId))
     .where(inArray(items.id, ids))
     .orderBy(asc(alertGroupItems.at), asc(items.id))
     .all();
@@ -239,9 +246,10 @@ function itemsWithEngagement(db: Db, groupId: number, ids: number[]): AlertItem[
   const seen = new Set<number>();
   return rows
     .filter((r) => !seen.has(r.id) && seen.add(r.id))
-    .map(({ reposts, replies, likes, quotes, reasons, at: _at, ...r }) => ({
+    .map(({ reposts, replies, likes, quotes, reasons, at: _at, storySize, storySources, ...r }) => ({
       ...r,
       engagement: reposts === null ? null : { reposts, replies: replies ?? 0, likes: likes ?? 0, quotes: quotes ?? 0 },
+      story: storySize !== null && storySize > 1 ? { size: storySize, sources: (JSON.parse(storySources ?? '[]') as string[]).length } : null,
       reasons: JSON.parse(reasons) as string[],
     }));
 }

@@ -8,6 +8,7 @@ import type { AlertClaim } from '../notifiers/alerts/render.ts';
 import { deliverDueAlerts } from '../notifiers/alerts/send.ts';
 import { openDb, type Db } from '../storage/db.ts';
 import { listOutbox } from '../storage/outbox.ts';
+import { linkItem, saveStory } from '../storage/stories.ts';
 import { alertConfig, flagItem, recordingMailer } from './helpers/alerts.ts';
 
 const MIN = 60_000;
@@ -59,6 +60,16 @@ describe('grouping and cool-down', () => {
     expect(mail.text).toContain('3 items flagged from 2 sources');
     expect(mail.text).toMatch(/First: Libraries closing\?\n.*city · by ana/);
     expect(mail.text).toMatch(/Most engaged: All libraries shut next month\n.*x · by bob · .*90 reposts · 12 replies · 300 likes · 4 quotes/);
+  });
+
+  it('says when an alerted post is one of a story told by several posts', async () => {
+    const config = alertConfig();
+    const mailer = recordingMailer();
+    const { itemId } = flagItem(db, config, { source: 'x', title: 'Bridge closed all week, share' }, claimEvent(T0));
+    saveStory(db, { id: 7, representativeId: itemId, size: 4, firstSeen: T0, lastSeen: T0, sources: ['x', 'mastodon'], langs: ['en'], signature: { minhashes: [], terms: {} } });
+    linkItem(db, itemId, 7);
+    await deliverDueAlerts(db, mailer, config, { now: T0 + 1000, claims });
+    expect(mailer.sent[0].text).toContain('story told by 4 posts in 2 sources');
   });
 
   it('lists a large group’s items up to a limit and counts the rest', async () => {

@@ -56,6 +56,7 @@ interface Strings {
   more(n: number): string;
   by: string;
   engagement(counts: number[]): string;
+  story(size: number, sources: number): string;
   claimScore: string;
   rumourScore: string;
   open: string;
@@ -89,6 +90,7 @@ const STRINGS: Record<Lang, Strings> = {
     by: 'by',
     engagement: ([r, p, l, q]) =>
       [plural(r, 'repost', 'reposts', false), plural(p, 'reply', 'replies', false), plural(l, 'like', 'likes', false), plural(q, 'quote', 'quotes', false)].join(' · '),
+    story: (n, m) => `story told by ${plural(n, 'post', 'posts', false)} in ${plural(m, 'source', 'sources', false)}`,
     claimScore: 'claim score',
     rumourScore: 'rumour score',
     open: 'Open',
@@ -119,6 +121,7 @@ const STRINGS: Record<Lang, Strings> = {
     by: 'par',
     engagement: ([r, p, l, q]) =>
       [plural(r, 'partage', 'partages', true), plural(p, 'réponse', 'réponses', true), `${l} j’aime`, plural(q, 'citation', 'citations', true)].join(' · '),
+    story: (n, m) => `histoire racontée par ${plural(n, 'publication', 'publications', true)} dans ${plural(m, 'source', 'sources', true)}`,
     claimScore: 'score d’affirmation',
     rumourScore: 'score de rumeur',
     open: 'Ouvrir',
@@ -155,6 +158,7 @@ function itemLine(item: AlertItem, s: Strings, when: Intl.DateTimeFormat): ItemL
     item.author ? `${s.by} ${item.author}` : null,
     when.format(item.publishedAt ?? item.fetchedAt),
     item.engagement ? s.engagement([item.engagement.reposts, item.engagement.replies, item.engagement.likes, item.engagement.quotes]) : null,
+    item.story ? s.story(item.story.size, item.story.sources) : null,
     item.claimScore !== null ? `${s.claimScore} ${item.claimScore.toFixed(2)}` : null,
     item.rumourScore !== null && item.rumourScore > 0 ? `${s.rumourScore} ${item.rumourScore.toFixed(2)}` : null,
   ]
