@@ -11,6 +11,7 @@ import { createClaimMatcher, type ClaimMatch, type ClaimMatcher } from './claims
 import type { RuleError } from './errors.ts';
 import { detectLanguage } from './language.ts';
 import { loadRules, type CompiledRule } from './loader.ts';
+import { analyseText, joinAnalysed } from './text.ts';
 import { trainRumourModel, trainingExamples, type Example, type RumourModel } from './rumour/model.ts';
 import { createTopicMatcher, type TopicExplainer } from './topics.ts';
 import type { Classification, Classifier, ClassifyInput, TopicHit, TopicMatcher } from './types.ts';
@@ -34,9 +35,14 @@ export function createClassifier(parts: ClassifierParts): Classifier {
     classify(input: ClassifyInput): Classification {
       const lang = detectLanguage(`${input.title}\n${input.text}`, input.langHint, { languages: parts.languages });
       const textLang = lang === 'en' || lang === 'fr' ? lang : 'und';
-      const topics = parts.topics.match({ title: input.title, text: input.text, author: input.author, source: input.source, lang: textLang });
-      const claim = parts.claims ? parts.claims.match(input.text, textLang, input.title || undefined) : NO_CLAIM;
-      const rumour = parts.rumour ? parts.rumour.score(input.title, input.text, lang) : null;
+      // Each field is folded and tokenised once here, and every matcher reads the result.
+      const title = analyseText(input.title);
+      const text = analyseText(input.text);
+      const post = input.title ? joinAnalysed(title, text) : text;
+      const tokens = { title: title.tokens, text: text.tokens, author: input.author ? analyseText(input.author).tokens : null };
+      const topics = parts.topics.match({ title: input.title, text: input.text, author: input.author, source: input.source, lang: textLang }, tokens);
+      const claim = parts.claims ? parts.claims.matchAnalysed(post, textLang) : NO_CLAIM;
+      const rumour = parts.rumour ? parts.rumour.scoreAnalysed(post, lang) : null;
       const rumourScore = rumour ? Math.round(rumour.score * 1000) / 1000 : 0;
       const reasons = flagReasons(claim, rumourScore, threshold, topics, rumour?.cues.map((c) => c.kind) ?? []);
       return {

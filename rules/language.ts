@@ -16,7 +16,7 @@
  */
 import { createRequire } from 'node:module';
 import { franc, francAll } from 'franc';
-import { fold } from './text.ts';
+import { fold, letterLength } from './text.ts';
 
 const require = createRequire(import.meta.url);
 const stopList = (name: string) => (require(`natural/lib/natural/util/${name}`) as { words: string[] }).words;
@@ -55,10 +55,13 @@ const LISTS: Record<string, string[]> = {
   id: stopList('stopwords_id'),
 };
 
-// Each folded word → the languages whose function words include it. Single letters are left out:
-// they are initials and list padding more often than words.
-const FUNCTION_WORDS = new Map<string, string[]>();
-for (const [lang, words] of Object.entries(LISTS)) {
+const LIST_LANGS = Object.keys(LISTS);
+const FR = LIST_LANGS.indexOf('fr');
+
+// Each folded word → the languages (indexes in LIST_LANGS) whose function words include it.
+// Single letters are left out: they are initials and list padding more often than words.
+const FUNCTION_WORDS = new Map<string, number[]>();
+for (const [lang, words] of Object.values(LISTS).entries()) {
   for (const w of words) {
     const f = fold(w).replace(/'/g, '');
     if (f.length < 2 && f !== 'a' && f !== 'y') continue;
@@ -75,6 +78,8 @@ const NOT_FRENCH_LETTERS = /[ñáíóúãõßäöåøąęłńśźżőű¿¡]/gi;
 const IS_LETTER = /\p{L}/u;
 const NOISE = /https?:\/\/\S+|\b\S+\.(?:com|org|net|ca|ly|io)\/?\S*|[@#][\p{L}\p{N}_]+|\bRT\b/gu;
 
+// What every NOISE match contains; most posts have none of it, and the test is far cheaper.
+const MAY_BE_NOISE = /:\/\/|\.(?:com|org|net|ca|ly|io)|[@#]|RT/;
 const ELISION = /^(?:[ldjmnstc]|qu)'(?=\p{L})/u;
 const TRIGRAM_MIN = 25;
 // Trigram statistics settle within a few hundred characters; a long article adds only cost.
@@ -82,6 +87,8 @@ const TRIGRAM_MAX_CHARS = 400;
 // Function-word evidence this strong and this one-sided needs no second opinion.
 const DECISIVE_WORDS = 3;
 const DECISIVE_RATIO = 2;
+// Rounding slack when comparing a lead with franc's one-point vote.
+const LEAD_MARGIN = 1e-9;
 // Languages franc is asked to rank besides the monitored ones: those a Canadian city hears most.
 const FRANC_OTHERS = ['spa', 'ita', 'por', 'deu', 'nld', 'pol', 'ron', 'tgl', 'som', 'vie', 'tur', 'hat', 'swh', 'ind', 'cat'];
 
@@ -90,7 +97,7 @@ export function detectLanguage(text: string, hint: string | undefined, opts: Lan
   const monitored = opts.languages;
   const normHint = hint?.toLowerCase().slice(0, 2);
   const fallback = normHint && monitored.includes(normHint) ? normHint : 'und';
-  const clean = text.replace(NOISE, ' ');
+  const clean = MAY_BE_NOISE.test(text) ? text.replace(NOISE, ' ') : text;
   const { letters, latin } = countLetters(clean);
   if (letters < minLength) return fallback;
 
@@ -112,9 +119,10 @@ export function detectLanguage(text: string, hint: string | undefined, opts: Lan
   const leader = Object.keys(score).find((l) => score[l] === top);
   if (leader && top >= DECISIVE_WORDS && top >= DECISIVE_RATIO * Math.max(next ?? 0, 0)) return leader;
 
-  // franc's view, when there is enough text for trigrams to mean something.
+  // franc's view, when there is enough text for trigrams to mean something and its vote (one
+  // point, to one language) could change the answer: a lead of more than a point it cannot undo.
   let trigramBest: string | undefined;
-  if (latin >= TRIGRAM_MIN) {
+  if (latin >= TRIGRAM_MIN && !(top - Math.max(next ?? 0, 0) > 1 + LEAD_MARGIN)) {
     const ranked = francAll(clean.slice(0, TRIGRAM_MAX_CHARS), { only: [...monitored.map(iso3), ...FRANC_OTHERS].filter(Boolean) as string[], minLength: 1 });
     const [first, second] = ranked;
     trigramBest = ISO3_TO_1[first[0]];
@@ -159,18 +167,47 @@ function iso3(code: string): string | undefined {
 
 /** Function words of each language found in the text, a shared word split between its languages. */
 function functionWordScores(text: string): Record<string, number> {
-  const score: Record<string, number> = {};
-  for (const m of fold(text).matchAll(/[\p{L}']+/gu)) {
-    let word = m[0];
+  // Sums per language in an array, and the order languages were first seen, which the result's
+  // key order keeps: ties are settled by that order.
+  const sums = new Float64Array(LIST_LANGS.length);
+  const order: number[] = [];
+  const folded = fold(text);
+  const n = folded.length;
+  // Words are runs of letters and apostrophes, scanned by hand: a Unicode regex cost more.
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    while (j < n) {
+      const c = folded.charCodeAt(j);
+      if (c === 39 || (c >= 97 && c <= 122) || (c >= 65 && c <= 90)) j++;
+      else if (c < 128) break;
+      else {
+        const k = letterLength(folded, j);
+        if (!k) break;
+        j += k;
+      }
+    }
+    if (j === i) {
+      i++;
+      continue;
+    }
+    let word = folded.slice(i, j);
+    i = j;
     // An elision (l'agent, qu'il) is French grammar in itself.
-    if (ELISION.test(word)) {
-      score.fr = (score.fr ?? 0) + 0.5;
+    if ((word[1] === "'" || word[2] === "'") && ELISION.test(word)) {
+      if (!order.includes(FR)) order.push(FR);
+      sums[FR] += 0.5;
       word = word.replace(ELISION, '');
     }
-    word = word.replace(/'/g, '');
+    if (word.includes("'")) word = word.replace(/'/g, '');
     const langs = FUNCTION_WORDS.get(word);
     if (!langs) continue;
-    for (const l of langs) score[l] = (score[l] ?? 0) + 1 / langs.length;
+    for (const l of langs) {
+      if (!order.includes(l)) order.push(l);
+      sums[l] += 1 / langs.length;
+    }
   }
+  const score: Record<string, number> = {};
+  for (const l of order) score[LIST_LANGS[l]] = sums[l];
   return score;
 }

@@ -89,10 +89,12 @@ export function createTopicMatcher(rules: CompiledRule[]): TopicExplainer {
     if (c.sources && !c.sources.has(item.source)) return fail('source', `source ${item.source} is not in ${[...c.sources].join(', ')}`);
     const queries = c.query[item.lang];
     if (!queries.length) return fail('no-query', `no query for language ${item.lang}`);
-    if (!queries.some((q) => matches(q.node, ix))) return fail('no-match', 'the query does not match', queries.map((q) => q.key));
     const hitQueries = queries.filter((q) => matches(q.node, ix));
-    const keys = queries.map((q) => q.key);
+    if (!hitQueries.length) return fail('no-match', 'the query does not match', queries.map((q) => q.key));
     const excludes = c.exclude[item.lang].filter((q) => matches(q.node, ix));
+    // An excluded item needs no score: only an explanation says what matched and what excluded it.
+    if (excludes.length && !explain) return null;
+    const keys = queries.map((q) => q.key);
     const leaves = mergeLeaves(hitQueries.flatMap((q) => collect(q.node, ix)));
     if (excludes.length) {
       const by = mergeLeaves(excludes.flatMap((q) => collect(q.node, ix)));
@@ -111,8 +113,8 @@ export function createTopicMatcher(rules: CompiledRule[]): TopicExplainer {
   }
 
   return {
-    match(item) {
-      index.load(item);
+    match(item, tokens) {
+      index.load(item, false, tokens);
       candidate.fill(0);
       for (const a of index.found) for (const r of rulesOfAtom[a]) candidate[r] = 1;
       const hits: TopicHit[] = [];

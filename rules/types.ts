@@ -1,4 +1,4 @@
-import type { Lang } from './text.ts';
+import type { Lang, Token } from './text.ts';
 
 /** What the matchers see of an item. */
 export interface ItemText {
@@ -21,7 +21,14 @@ export interface TopicHit {
 }
 
 export interface TopicMatcher {
-  match(item: ItemText): TopicHit[];
+  /** `tokens`: the item's fields as tokenize() gives them, when the caller has them already. */
+  match(item: ItemText, tokens?: ItemTokens): TopicHit[];
+}
+
+export interface ItemTokens {
+  title: readonly Token[];
+  text: readonly Token[];
+  author: readonly Token[] | null;
 }
 
 export interface ClaimHit {

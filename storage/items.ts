@@ -1,7 +1,8 @@
 /** Queries of the ingest path: finding an item already seen, and storing a new one with its verdict. */
-import { and, eq, sql } from 'drizzle-orm';
+import type { Statement } from 'better-sqlite3';
+import { eq, sql } from 'drizzle-orm';
 import type { Db, Writer } from './db.ts';
-import { engagement, items, matches, sightings } from './schema/items.ts';
+import { items, matches } from './schema/items.ts';
 
 export type ItemRow = typeof items.$inferSelect;
 export type NewItem = typeof items.$inferInsert;
@@ -16,38 +17,75 @@ export interface EngagementCounts {
 
 /**
  * Prepared once per database, because ingest runs these for every item of every fetch and
- * rebuilding the SQL each time would cost more than the lookups themselves.
+ * rebuilding the SQL each time would cost more than the lookups and writes themselves. They
+ * are plain SQLite statements on the store's connection: the caller's transaction (`tx`) is open on
+ * that same connection, so they commit or roll back with it.
  */
 export function itemStore(db: Db) {
-  const bySighting = db
-    .select({ itemId: sightings.itemId })
-    .from(sightings)
-    .where(and(eq(sightings.sourceId, sql.placeholder('source')), eq(sightings.externalId, sql.placeholder('ext'))))
-    .prepare();
-  const byUrl = db.select({ id: items.id }).from(items).where(eq(items.canonicalUrl, sql.placeholder('url'))).limit(1).prepare();
-  const byHash = db.select({ id: items.id }).from(items).where(eq(items.contentHash, sql.placeholder('hash'))).limit(1).prepare();
+  const client = db.$client;
+  const bySighting = client.prepare('select item_id from sightings where source_id = ? and external_id = ?').pluck();
+  const byUrl = client.prepare('select id from items where canonical_url = ? limit 1').pluck();
+  const byHash = client.prepare('select id from items where content_hash = ? limit 1').pluck();
+  const insertItemStmt = client.prepare(
+    `insert into items (source_id, external_id, url, canonical_url, title, text, author, published_at, fetched_at, lang, content_hash,
+                        rumour_score, flagged, flag_reasons, claim_id, claim_score)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertSighting = client.prepare('insert into sightings (source_id, external_id, item_id, first_seen_at) values (?, ?, ?, ?) on conflict do nothing');
+  const insertEngagement = client.prepare('insert into engagement (item_id, at, reposts, replies, likes, quotes) values (?, ?, ?, ?, ?, ?)');
+  // One statement per item whatever its number of matches, prepared once per number of rows.
+  const insertMatches = new Map<number, Statement>();
+  const matchesStatement = (n: number): Statement => {
+    let stmt = insertMatches.get(n);
+    if (!stmt) {
+      const rows = Array.from({ length: n }, () => '(?, ?, ?, ?)').join(', ');
+      stmt = client.prepare(`insert into matches (item_id, kind, rule_id, score) values ${rows} on conflict do nothing`);
+      insertMatches.set(n, stmt);
+    }
+    return stmt;
+  };
 
   return {
     findSighting(sourceId: string, externalId: string): number | undefined {
-      return bySighting.get({ source: sourceId, ext: externalId })?.itemId;
+      return bySighting.get(sourceId, externalId) as number | undefined;
     },
     findByCanonicalUrl(url: string): number | undefined {
-      return byUrl.get({ url })?.id;
+      return byUrl.get(url) as number | undefined;
     },
     findByContentHash(hash: string): number | undefined {
-      return byHash.get({ hash })?.id;
+      return byHash.get(hash) as number | undefined;
     },
-    insertItem(tx: Writer, row: NewItem): number {
-      return tx.insert(items).values(row).returning({ id: items.id }).get().id;
+    insertItem(_tx: Writer, row: NewItem): number {
+      // The schema's defaults, which a plain statement does not apply for a bound null.
+      return Number(
+        insertItemStmt.run(
+          row.sourceId,
+          row.externalId,
+          row.url ?? null,
+          row.canonicalUrl ?? null,
+          row.title ?? '',
+          row.text ?? '',
+          row.author ?? null,
+          row.publishedAt ?? null,
+          row.fetchedAt,
+          row.lang ?? 'und',
+          row.contentHash,
+          row.rumourScore ?? null,
+          row.flagged ? 1 : 0,
+          row.flagReasons ?? null,
+          row.claimId ?? null,
+          row.claimScore ?? null,
+        ).lastInsertRowid,
+      );
     },
-    addSighting(tx: Writer, sourceId: string, externalId: string, itemId: number, at: number): void {
-      tx.insert(sightings).values({ sourceId, externalId, itemId, firstSeenAt: at }).onConflictDoNothing().run();
+    addSighting(_tx: Writer, sourceId: string, externalId: string, itemId: number, at: number): void {
+      insertSighting.run(sourceId, externalId, itemId, at);
     },
-    addMatches(tx: Writer, rows: MatchRow[]): void {
-      if (rows.length) tx.insert(matches).values(rows).onConflictDoNothing().run();
+    addMatches(_tx: Writer, rows: MatchRow[]): void {
+      if (rows.length) matchesStatement(rows.length).run(rows.flatMap((r) => [r.itemId, r.kind, r.ruleId, r.score]));
     },
-    addEngagement(tx: Writer, itemId: number, at: number, counts: EngagementCounts): void {
-      tx.insert(engagement).values({ itemId, at, ...counts }).run();
+    addEngagement(_tx: Writer, itemId: number, at: number, counts: EngagementCounts): void {
+      insertEngagement.run(itemId, at, counts.reposts, counts.replies, counts.likes, counts.quotes);
     },
   };
 }

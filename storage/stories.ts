@@ -2,6 +2,7 @@
  * Queries for stories and bursts.
  *
  *   saveStory(tx, story)  linkItem(tx, itemId, storyId)  recentStories(db, since) → Story[] for restore
+ *   storyStore(db) → { saveStory(story), linkItem(itemId, storyId) } prepared once, for ingest
  *   saveBurst(tx, burst) → id (insert, or update the same burst's count)   endBurst(tx, burst, at)
  *   listBursts(db, since) → bursts flagged since then plus those still active   activeBursts(db)
  */
@@ -15,7 +16,17 @@ import { bursts, stories, storyItems } from './schema/stories.ts';
 export type BurstRow = Omit<typeof bursts.$inferSelect, 'topItemIds' | 'relatedKeys'> & { topItemIds: number[]; relatedKeys: string[] };
 
 export function saveStory(tx: Writer, s: Story): void {
-  const row = {
+  const row = storyRow(s);
+  tx.insert(stories).values({ id: s.id, ...row }).onConflictDoUpdate({ target: stories.id, set: row }).run();
+}
+
+/** An item keeps the first story it was given. */
+export function linkItem(tx: Writer, itemId: number, storyId: number): void {
+  tx.insert(storyItems).values({ itemId, storyId }).onConflictDoNothing().run();
+}
+
+function storyRow(s: Story) {
+  return {
     representativeItemId: s.representativeId,
     size: s.size,
     firstSeen: s.firstSeen,
@@ -24,13 +35,33 @@ export function saveStory(tx: Writer, s: Story): void {
     langs: JSON.stringify(s.langs),
     signature: JSON.stringify(s.signature),
   };
-  tx.insert(stories).values({ id: s.id, ...row }).onConflictDoUpdate({ target: stories.id, set: row }).run();
 }
 
-/** An item keeps the first story it was given. */
-export function linkItem(tx: Writer, itemId: number, storyId: number): void {
-  tx.insert(storyItems).values({ itemId, storyId }).onConflictDoNothing().run();
+/**
+ * `saveStory` and `linkItem` prepared once, for the ingest path that runs them for every item.
+ * Plain statements on the database's connection: a caller's transaction is open on that same
+ * connection, so they commit or roll back with it.
+ */
+export function storyStore(db: Db) {
+  const upsert = db.$client.prepare(
+    `insert into stories (id, representative_item_id, size, first_seen, last_seen, sources, langs, signature)
+     values (@id, @representativeItemId, @size, @firstSeen, @lastSeen, @sources, @langs, @signature)
+     on conflict (id) do update set representative_item_id = excluded.representative_item_id, size = excluded.size,
+       first_seen = excluded.first_seen, last_seen = excluded.last_seen, sources = excluded.sources, langs = excluded.langs,
+       signature = excluded.signature`,
+  );
+  const link = db.$client.prepare('insert into story_items (item_id, story_id) values (?, ?) on conflict do nothing');
+  return {
+    saveStory(s: Story): void {
+      upsert.run({ id: s.id, ...storyRow(s) });
+    },
+    linkItem(itemId: number, storyId: number): void {
+      link.run(itemId, storyId);
+    },
+  };
 }
+
+export type StoryStore = ReturnType<typeof storyStore>;
 
 export function storyOf(db: Db, itemId: number): number | undefined {
   return db.select({ id: storyItems.storyId }).from(storyItems).where(eq(storyItems.itemId, itemId)).get()?.id;

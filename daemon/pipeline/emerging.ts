@@ -8,8 +8,9 @@ import type { Lang } from '../../rules/text.ts';
 import { BurstDetector, type Burst, type DetectorOptions } from '../../rules/bursts/detector.ts';
 import { BurstKeys } from '../../rules/bursts/keys.ts';
 import { StoryGrouper } from '../../rules/stories/grouper.ts';
+import { contentTerms } from '../../rules/stories/terms.ts';
 import type { Db, Writer } from '../../storage/db.ts';
-import { activeBursts, endBurst, linkItem, recentItems, recentStories, saveBurst, saveStory } from '../../storage/stories.ts';
+import { activeBursts, endBurst, recentItems, recentStories, saveBurst, storyStore, type StoryStore } from '../../storage/stories.ts';
 import type { NewItemHook, StoredItem } from './ingest.ts';
 
 export interface EmergingOptions {
@@ -31,6 +32,7 @@ export class Emerging {
   private readonly grouper: StoryGrouper;
   private readonly detector: BurstDetector;
   private readonly keys: BurstKeys;
+  private store: StoryStore | undefined;
 
   constructor(opts: EmergingOptions) {
     this.grouper = new StoryGrouper({ watchNames: opts.watchNames });
@@ -40,6 +42,7 @@ export class Emerging {
 
   /** Reloads recent stories and a week of counts, so a restart neither forgets nor re-flags. */
   restore(db: Db, now: number): void {
+    this.store = storyStore(db);
     const historyDays = 7;
     const since = now - historyDays * DAY;
     const items = [...recentItems(db, since)];
@@ -53,16 +56,32 @@ export class Emerging {
     );
   }
 
-  readonly hook: NewItemHook = (tx: Writer, stored: StoredItem) => {
-    const text = `${stored.item.title}\n${stored.item.text}`;
-    const lang = asLang(stored.verdict.lang);
-    const at = Math.min(stored.item.publishedAt ?? stored.at, stored.at);
-    const assigned = this.grouper.add({ id: stored.id, at, text, lang, source: stored.sourceId });
-    saveStory(tx, this.grouper.story(assigned.storyId)!);
-    linkItem(tx, stored.id, assigned.storyId);
-    const ruleIds = stored.verdict.topics.map((t) => t.ruleId);
-    this.detector.observe({ itemId: stored.id, at, keys: this.keys.of({ text, lang, storyId: assigned.storyId, ruleIds }) });
-  };
+  /** Call `restore` first: it also binds the hook to the database. */
+  readonly hook: NewItemHook = Object.assign(
+    (_tx: Writer, stored: StoredItem) => {
+      const text = `${stored.item.title}\n${stored.item.text}`;
+      const lang = asLang(stored.verdict.lang);
+      const at = Math.min(stored.item.publishedAt ?? stored.at, stored.at);
+      // Both the grouper and the burst keys start from the item's content terms.
+      const terms = contentTerms(text, lang);
+      const assigned = this.grouper.add({ id: stored.id, at, text, lang, source: stored.sourceId, terms });
+      this.bound().linkItem(stored.id, assigned.storyId);
+      const ruleIds = stored.verdict.topics.map((t) => t.ruleId);
+      this.detector.observe({ itemId: stored.id, at, keys: this.keys.of({ text, lang, terms, storyId: assigned.storyId, ruleIds }) });
+    },
+    {
+      // Stories are saved once per ingest transaction, in their state after the batch's last item.
+      flush: () => {
+        const store = this.bound();
+        for (const story of this.grouper.takeChanged()) store.saveStory(story);
+      },
+    },
+  );
+
+  private bound(): StoryStore {
+    if (!this.store) throw new Error('Emerging.restore must run before items are ingested');
+    return this.store;
+  }
 
   /** Asks the detector what changed and records it; the caller alerts on what it watches. */
   detect(db: Db, now: number): BurstEvents {

@@ -17,8 +17,12 @@ export interface StoredItem {
   at: number;
 }
 
-/** Runs inside the ingest transaction for each new item: queue its alert, attach it to a story. */
-export type NewItemHook = (tx: Writer, stored: StoredItem) => void;
+/**
+ * Runs inside the ingest transaction for each new item: queue its alert, attach it to a story.
+ * `flush`, when there, runs once at the end of that transaction, for writes that need only the
+ * batch's last state (a story joined by several of its items is saved once).
+ */
+export type NewItemHook = ((tx: Writer, stored: StoredItem) => void) & { flush?: (tx: Writer) => void };
 
 export interface IngestDeps {
   db: Db;
@@ -89,6 +93,7 @@ export function ingest(deps: IngestDeps, sourceId: string, raws: RawItem[], now:
       for (const t of verdict.topics) summary.byTopic[t.ruleId] = (summary.byTopic[t.ruleId] ?? 0) + 1;
       if (verdict.flagged) summary.flagged++;
     }
+    for (const hook of deps.hooks ?? []) hook.flush?.(tx);
   });
   return summary;
 }

@@ -35,11 +35,12 @@ export class BurstKeys {
     this.watchWeight = opts.watchWeight ?? 0.25;
   }
 
-  of(item: { text: string; lang: Lang | 'und'; storyId?: number | null; ruleIds?: readonly string[] }): WeightedKey[] {
+  /** `terms`: `contentTerms(text, lang)`, when the caller has them already. */
+  of(item: { text: string; lang: Lang | 'und'; terms?: readonly string[]; storyId?: number | null; ruleIds?: readonly string[] }): WeightedKey[] {
     const out: WeightedKey[] = [];
     if (item.storyId != null) out.push({ kind: 'story', key: String(item.storyId), weight: 1 });
     for (const r of new Set(item.ruleIds ?? [])) out.push({ kind: 'rule', key: r, weight: 1 });
-    for (const t of new Set(contentTerms(item.text, item.lang))) {
+    for (const t of new Set(item.terms ?? contentTerms(item.text, item.lang))) {
       // Handles name who is talking or being replied to, not what about.
       if (t[0] === '@' && !this.watch.has(t)) continue;
       out.push({ kind: 'term', key: t, weight: this.watch.has(t) ? this.watchWeight : 1 });

@@ -3,7 +3,7 @@
  * groups, or a truncated stem for words the lexicon does not know), the numbers it states and the
  * places it names.
  */
-import { isStopWord, stem, tokenize, type Lang } from '../text.ts';
+import { isStopWord, stem, tokenize, type Lang, type Token } from '../text.ts';
 import { phraseKey, WHOLE_CITY, type Lexicon } from './lexicon.ts';
 
 export type NumberKind = 'money' | 'time' | 'plain';
@@ -28,10 +28,15 @@ const HAS_DIGIT = /\d/;
 const MONEY_WORDS = new Set(['dollar', 'dollars', 'bucks', 'piasse', 'piasses', 'balles']);
 
 export function analyze(text: string, lang: Lang | 'und', lexicon: Lexicon): Analysis {
+  return analyzeTokens(text, tokenize(text), lang, lexicon);
+}
+
+/** analyze() of a text the caller has tokenised already. */
+export function analyzeTokens(text: string, tokens: readonly Token[], lang: Lang | 'und', lexicon: Lexicon): Analysis {
   // Handles name accounts, not subjects; a hashtag's word counts as a word.
   const terms: string[] = [];
   const keys: string[] = [];
-  for (const { term } of tokenize(text)) {
+  for (const { term } of tokens) {
     if (term[0] === '@') continue;
     const t = term[0] === '#' ? term.slice(1) : term;
     terms.push(t);
@@ -41,6 +46,7 @@ export function analyze(text: string, lang: Lang | 'und', lexicon: Lexicon): Ana
   const numbers: Analysis['numbers'] = { money: new Set(), time: new Set(), plain: new Set() };
   const places = new Set<string>();
 
+  const cache = resolveCache(lexicon, lang);
   for (let i = 0; i < terms.length; ) {
     const phrase = lexicon.phrase(keys, i);
     if (phrase) {
@@ -50,7 +56,12 @@ export function analyze(text: string, lang: Lang | 'und', lexicon: Lexicon): Ana
     }
     const term = terms[i];
     i++;
-    const hit = resolve(term, lang, lexicon);
+    let hit = cache.get(term);
+    if (hit === undefined) {
+      hit = resolve(term, lang, lexicon);
+      if (cache.size > 200_000) cache.clear();
+      cache.set(term, hit);
+    }
     if (hit) emit(concepts, places, hit, term);
   }
 
@@ -66,20 +77,18 @@ export function analyze(text: string, lang: Lang | 'und', lexicon: Lexicon): Ana
 // the stop-word checks, lexicon lookups and stemming on every repeat, which is most words.
 const resolved = new WeakMap<Lexicon, Record<Lang | 'und', Map<string, readonly string[] | null>>>();
 
-/** Concepts of a single word, or null for words that say nothing about a claim. */
-function resolve(term: string, lang: Lang | 'und', lexicon: Lexicon): readonly string[] | null {
+function resolveCache(lexicon: Lexicon, lang: Lang | 'und'): Map<string, readonly string[] | null> {
   let caches = resolved.get(lexicon);
   if (!caches) resolved.set(lexicon, (caches = { en: new Map(), fr: new Map(), und: new Map() }));
-  const cache = caches[lang];
-  let hit = cache.get(term);
-  if (hit !== undefined) return hit;
+  return caches[lang];
+}
+
+/** Concepts of a single word, or null for words that say nothing about a claim. */
+function resolve(term: string, lang: Lang | 'und', lexicon: Lexicon): readonly string[] | null {
   const langs: readonly Lang[] = lang === 'und' ? ['en', 'fr'] : [lang];
-  if (/^\d/.test(term) || term.length < 2 || lexicon.ignores(term) || lexicon.numberWord(term) !== undefined) hit = null;
-  else if (langs.some((l) => isStopWord(term, l))) hit = null;
-  else hit = lexicon.single(term, langs) ?? [`w:${stem(term, langs[0]).slice(0, STEM_PREFIX)}`];
-  if (cache.size > 200_000) cache.clear();
-  cache.set(term, hit);
-  return hit;
+  if (/^\d/.test(term) || term.length < 2 || lexicon.ignores(term) || lexicon.numberWord(term) !== undefined) return null;
+  if (langs.some((l) => isStopWord(term, l))) return null;
+  return lexicon.single(term, langs) ?? [`w:${stem(term, langs[0]).slice(0, STEM_PREFIX)}`];
 }
 
 function emit(concepts: Map<string, string>, places: Set<string>, list: readonly string[], surface: string): void {

@@ -26,8 +26,8 @@
  *
  * Thresholds: 0.38 for a confident match (alert), 0.2 for a plausible one (digest).
  */
-import type { Lang } from '../text.ts';
-import { analyze, type Analysis } from './analyze.ts';
+import { analyseText, type Analysed, type Lang } from '../text.ts';
+import { analyze, analyzeTokens, type Analysis } from './analyze.ts';
 import { loadLexicon, type Lexicon } from './lexicon.ts';
 import type { Claim } from './load.ts';
 import { detectStance, type Stance } from './stance.ts';
@@ -53,6 +53,8 @@ export interface ClaimMatcherOptions {
 
 export interface ClaimMatcher {
   match(text: string, lang: Lang | 'und', title?: string): ClaimMatch;
+  /** match() of a post already analysed: its title and text joined as `title\ntext`. */
+  matchAnalysed(post: Analysed, lang: Lang | 'und'): ClaimMatch;
 }
 
 export const DEFAULT_CLAIM_THRESHOLD = 0.38;
@@ -122,48 +124,53 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
   const touched: number[] = [];
   const claimTexts = claims.map((c) => [c.text.en, c.text.fr].filter((t): t is string => !!t));
 
+  function matchAnalysed(analysed: Analysed, lang: Lang | 'und'): ClaimMatch {
+    const post = analyzeTokens(analysed.raw, analysed.tokens, lang, lexicon);
+    let postNorm2 = 0;
+    for (const c of post.concepts.keys()) {
+      const w = idf.get(c);
+      postNorm2 += (w ?? (c.startsWith('w:') ? unseen : unseenKnown)) ** 2;
+      if (w === undefined) continue;
+      for (const d of postings.get(c)!) {
+        if (dots[d] === 0) touched.push(d);
+        dots[d] += w * w;
+      }
+    }
+    const best = new Map<number, { score: number; doc: number }>();
+    for (const d of touched) {
+      const doc = docs[d];
+      const raw = dots[d] / Math.sqrt(doc.norm2 * postNorm2);
+      dots[d] = 0;
+      // Agreement can only lower a score: skip it where the score is already too low.
+      if (raw < candidateThreshold) continue;
+      const score = raw * agreement(post, doc.analysis);
+      const prev = best.get(doc.claim);
+      if (!prev || score > prev.score) best.set(doc.claim, { score, doc: d });
+    }
+    touched.length = 0;
+    // One shared idea is a topic, not a claim: a match, even a plausible one, needs two words.
+    // Only the best few are reported, so the check stops once they are found.
+    const ranked: [number, { score: number; doc: number }][] = [];
+    for (const entry of [...best.entries()].sort((a, b) => b[1].score - a[1].score)) {
+      if (ranked.length > MAX_CANDIDATES) break;
+      if (entry[1].score >= candidateThreshold && shared(post, docs[entry[1].doc].analysis, common) >= 2) ranked.push(entry);
+    }
+    const top = ranked[0];
+    const confident = top && top[1].score >= claimThreshold ? top : undefined;
+    const claim = confident
+      ? { id: claims[confident[0]].id, score: round(confident[1].score), terms: carriers(post, docs[confident[1].doc].analysis, idf) }
+      : null;
+    const candidates = ranked
+      .filter((r) => r !== confident)
+      .slice(0, MAX_CANDIDATES)
+      .map(([c, b]) => ({ id: claims[c].id, score: round(b.score) }));
+    const stance = top ? detectStance(analysed.raw, claimTexts[top[0]], analysed.folded) : null;
+    return { claim, candidates, stance };
+  }
+
   return {
-    match(text, lang, title) {
-      const full = title ? `${title}\n${text}` : text;
-      const post = analyze(full, lang, lexicon);
-      let postNorm2 = 0;
-      for (const c of post.concepts.keys()) {
-        const w = idf.get(c);
-        postNorm2 += (w ?? (c.startsWith('w:') ? unseen : unseenKnown)) ** 2;
-        if (w === undefined) continue;
-        for (const d of postings.get(c)!) {
-          if (dots[d] === 0) touched.push(d);
-          dots[d] += w * w;
-        }
-      }
-      const best = new Map<number, { score: number; doc: number }>();
-      for (const d of touched) {
-        const doc = docs[d];
-        const raw = dots[d] / Math.sqrt(doc.norm2 * postNorm2);
-        dots[d] = 0;
-        // Agreement can only lower a score: skip it where the score is already too low.
-        if (raw < candidateThreshold) continue;
-        const score = raw * agreement(post, doc.analysis);
-        const prev = best.get(doc.claim);
-        if (!prev || score > prev.score) best.set(doc.claim, { score, doc: d });
-      }
-      touched.length = 0;
-      // One shared idea is a topic, not a claim: a match, even a plausible one, needs two words.
-      const ranked = [...best.entries()]
-        .filter(([, b]) => b.score >= candidateThreshold && shared(post, docs[b.doc].analysis, common) >= 2)
-        .sort((a, b) => b[1].score - a[1].score);
-      const top = ranked[0];
-      const confident = top && top[1].score >= claimThreshold ? top : undefined;
-      const claim = confident
-        ? { id: claims[confident[0]].id, score: round(confident[1].score), terms: carriers(post, docs[confident[1].doc].analysis, idf) }
-        : null;
-      const candidates = ranked
-        .filter((r) => r !== confident)
-        .slice(0, MAX_CANDIDATES)
-        .map(([c, b]) => ({ id: claims[c].id, score: round(b.score) }));
-      const stance = top ? detectStance(full, claimTexts[top[0]]) : null;
-      return { claim, candidates, stance };
-    },
+    match: (text, lang, title) => matchAnalysed(analyseText(title ? `${title}\n${text}` : text), lang),
+    matchAnalysed,
   };
 }
 

@@ -27,6 +27,8 @@ const DEBUNK = new RegExp(
 // A denial stressed in capitals in a text that is not itself shouted: "Police have NOT confirmed".
 const SHOUTED_DENIAL = /\b(?:NOT|PAS|AUCUN|AUCUNE|FAUX|FALSE|FAKE)\b/;
 const UPPER = /\p{Lu}/gu;
+// Text that has nothing to decompose.
+const ASCII = /^[\x00-\x7f]*$/;
 const LOWER = /\p{Ll}/gu;
 
 // Denials: negation of an auxiliary or a formal French "ne ... pas" ("does not allow", "there is
@@ -46,18 +48,28 @@ const QUESTION = /\?|\b(?:is it true|is this true|anyone know|est-ce que|c'?est(
 
 /**
  * `claimTexts`: the matched claim's own wording (any language), used to tell a denial of the claim
- * from a claim that is itself worded negatively.
+ * from a claim that is itself worded negatively. `folded`: fold(text), when the caller has it.
  */
-export function detectStance(text: string, claimTexts: readonly string[]): Stance {
-  const folded = fold(text);
+export function detectStance(text: string, claimTexts: readonly string[], folded = fold(text)): Stance {
   if (DEBUNK.test(folded)) return 'refutes';
   if (QUESTION.test(folded)) return 'spreads';
-  const plain = text.normalize('NFKD').replace(/\p{M}/gu, '');
-  const shouting = (plain.match(UPPER)?.length ?? 0) > (plain.match(LOWER)?.length ?? 0);
-  if (!shouting && SHOUTED_DENIAL.test(plain)) return 'refutes';
-  // A denial counts when the claim's own wording does not deny as much ("need not apply").
-  const claimDenials = Math.max(0, ...claimTexts.map((t) => countDenials(fold(t))));
-  return countDenials(folded) > claimDenials ? 'refutes' : 'spreads';
+  const plain = ASCII.test(text) ? text : text.normalize('NFKD').replace(/\p{M}/gu, '');
+  if (SHOUTED_DENIAL.test(plain) && !shouting(plain)) return 'refutes';
+  return countDenials(folded) > claimDenials(claimTexts) ? 'refutes' : 'spreads';
+}
+
+function shouting(plain: string): boolean {
+  return (plain.match(UPPER)?.length ?? 0) > (plain.match(LOWER)?.length ?? 0);
+}
+
+// A matcher passes the same wording for a claim every time: its denials are counted once.
+const denialsOf = new WeakMap<readonly string[], number>();
+
+/** Denials in the claim's own wording: a post's denial counts only beyond these ("need not apply"). */
+function claimDenials(claimTexts: readonly string[]): number {
+  let n = denialsOf.get(claimTexts);
+  if (n === undefined) denialsOf.set(claimTexts, (n = Math.max(0, ...claimTexts.map((t) => countDenials(fold(t))))));
+  return n;
 }
 
 /** Clauses that contain a denial. */

@@ -5,7 +5,8 @@
  * appended to the atoms it satisfies. Queries then only read those position lists, so the cost
  * per item hardly grows with the number of rules, and nothing is compiled per item.
  */
-import { pluralForms, stem, tokenize, type Lang } from '../text.ts';
+import { pluralForms, stem, tokenize, type Lang, type Token } from '../text.ts';
+import type { ItemTokens } from '../types.ts';
 import { MAX_NEAR, type QueryNode, type TextField, type ValueField } from './ast.ts';
 
 /** Distance kept between title, text and author positions, so no phrase or NEAR spans two fields. */
@@ -181,7 +182,7 @@ export class ItemIndex {
 
   constructor(private readonly vocab: Vocabulary) {}
 
-  load(item: IndexedText, keepWords = false): this {
+  load(item: IndexedText, keepWords = false, tokens?: ItemTokens): this {
     const n = this.vocab.size;
     if (this.gens.length < n) {
       const gens = new Int32Array(Math.max(n, this.gens.length * 2));
@@ -194,11 +195,12 @@ export class ItemIndex {
     this.source = item.source.toLowerCase();
     this.lang = item.lang;
     this.words = keepWords ? new Map() : null;
-    const title = this.add(item.title, 0);
+    const title = this.add(tokens?.title ?? tokenize(item.title), 0);
     const textStart = title + GAP;
-    const textEnd = this.add(item.text, textStart);
+    const textEnd = this.add(tokens?.text ?? tokenize(item.text), textStart);
     const authorStart = textEnd + GAP;
-    const authorEnd = item.author ? this.add(item.author, authorStart) : authorStart;
+    const author = item.author ? (tokens?.author ?? tokenize(item.author)) : null;
+    const authorEnd = author ? this.add(author, authorStart) : authorStart;
     this.ranges.title = [0, title];
     this.ranges.text = [textStart, textEnd];
     this.ranges.author = [authorStart, authorEnd];
@@ -215,8 +217,7 @@ export class ItemIndex {
     return this.gens[atom] === this.gen ? this.pos[atom] : null;
   }
 
-  private add(text: string, offset: number): number {
-    const tokens = tokenize(text);
+  private add(tokens: readonly Token[], offset: number): number {
     const en = this.lang !== 'fr';
     const fr = this.lang !== 'en';
     for (const { term, pos } of tokens) {

@@ -98,10 +98,15 @@ const ALARM = /[\u{1F6A8}\u{203C}\u{26A0}]/gu;
 /** The cues present in a post; empty for a plain one. */
 export function detectCues(title: string, text: string): Cue[] {
   const raw = title ? `${title}\n${text}` : text;
+  return detectCuesIn(raw, fold(raw));
+}
+
+/** detectCues() of a post's whole text (`title\ntext`) and its fold(), when the caller has both. */
+export function detectCuesIn(raw: string, folded: string): Cue[] {
   const cues: Cue[] = [];
   let found: Map<CueKind, Set<string>> | undefined;
   PHRASE_RE.lastIndex = 0;
-  for (let m = PHRASE_RE.exec(fold(raw)); m; m = PHRASE_RE.exec(m.input)) {
+  for (let m = PHRASE_RE.exec(folded); m; m = PHRASE_RE.exec(m.input)) {
     const g = m.findIndex((v, i) => i > 0 && v !== undefined);
     const kind = PHRASE_KINDS[g - 1];
     found ??= new Map();

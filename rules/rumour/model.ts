@@ -11,8 +11,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { isStopWord, stem, tokenize, type Lang } from '../text.ts';
-import { detectCues, type Cue } from './cues.ts';
+import { analyseText, isStopWord, stem, tokenize, type Analysed, type Lang, type Token } from '../text.ts';
+import { detectCuesIn, type Cue } from './cues.ts';
 
 const require = createRequire(import.meta.url);
 // Deep import: the package root pulls in database drivers and prints to stdout.
@@ -47,6 +47,8 @@ export interface WordWeight {
 
 export interface RumourModel {
   score(title: string, text: string, lang: string): RumourVerdict;
+  /** score() of a post already analysed: its title and text joined as `title\ntext`. */
+  scoreAnalysed(post: Analysed, lang: string): RumourVerdict;
   /** The stems that moved the word model most for this post, strongest first. */
   explainWords(title: string, text: string, lang: string, top?: number): WordWeight[];
   /** How many examples it learned from. */
@@ -68,13 +70,31 @@ const BIAS = -0.4;
 
 /** Distinct stems of a post's content words, the model's features. */
 export function features(title: string, text: string, lang: string): string[] {
-  const l: Lang = lang === 'fr' ? 'fr' : 'en';
+  return featuresOf(tokenize(title ? `${title}\n${text}` : text), lang);
+}
+
+// A term's feature depends only on the term and the language: cached, it costs one look-up.
+const featureCache = { en: new Map<string, string | null>(), fr: new Map<string, string | null>(), other: new Map<string, string | null>() };
+
+function featuresOf(tokens: readonly Token[], lang: string): string[] {
+  const cache = lang === 'en' || lang === 'fr' ? featureCache[lang] : featureCache.other;
   const out = new Set<string>();
-  for (const { term } of tokenize(title ? `${title}\n${text}` : text)) {
-    if (term.length < 2 || term[0] === '@' || /^\d/.test(term) || isStopWord(term, lang as Lang | 'und')) continue;
-    out.add(stem(term, l));
+  for (const { term } of tokens) {
+    let f = cache.get(term);
+    if (f === undefined) {
+      f = feature(term, lang);
+      if (cache.size > 200_000) cache.clear();
+      cache.set(term, f);
+    }
+    if (f !== null) out.add(f);
   }
   return [...out];
+}
+
+/** A content word's stem, or null for words the model ignores (stop words, handles, numbers). */
+function feature(term: string, lang: string): string | null {
+  if (term.length < 2 || term[0] === '@' || /^\d/.test(term) || isStopWord(term, lang as Lang | 'und')) return null;
+  return stem(term, lang === 'fr' ? 'fr' : 'en');
 }
 
 /** Trains on labelled posts; with none (or one class only) the word model is neutral and cues decide. */
@@ -99,22 +119,25 @@ export function trainRumourModel(examples: readonly Example[]): RumourModel {
     }
   }
 
-  function wordLogOdds(title: string, text: string, lang: string): number {
+  function wordLogOdds(tokens: readonly Token[], lang: string): number {
     let sum = prior;
-    for (const f of features(title, text, lang)) sum += weights.get(f) ?? 0;
+    for (const f of featuresOf(tokens, lang)) sum += weights.get(f) ?? 0;
     return sum;
+  }
+
+  function scoreAnalysed(post: Analysed, lang: string): RumourVerdict {
+    const cues = detectCuesIn(post.raw, post.folded);
+    const raw = weights.size ? wordLogOdds(post.tokens, lang) : 0;
+    const words = WORD_SCALE * Math.max(-WORD_BOUND, Math.min(WORD_BOUND, raw));
+    let logit = BIAS + words;
+    for (const c of cues) logit += c.weight;
+    return { score: 1 / (1 + Math.exp(-logit)), words, cues };
   }
 
   return {
     examples: examples.length,
-    score(title, text, lang) {
-      const cues = detectCues(title, text);
-      const raw = weights.size ? wordLogOdds(title, text, lang) : 0;
-      const words = WORD_SCALE * Math.max(-WORD_BOUND, Math.min(WORD_BOUND, raw));
-      let logit = BIAS + words;
-      for (const c of cues) logit += c.weight;
-      return { score: 1 / (1 + Math.exp(-logit)), words, cues };
-    },
+    score: (title, text, lang) => scoreAnalysed(analyseText(title ? `${title}\n${text}` : text), lang),
+    scoreAnalysed,
     explainWords(title, text, lang, top = 6) {
       return features(title, text, lang)
         .map((s) => ({ stem: s, weight: weights.get(s) ?? 0 }))

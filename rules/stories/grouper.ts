@@ -10,6 +10,7 @@
  *   const g = new StoryGrouper({ watchNames: ['ottawa police', 'spo'] });
  *   const { storyId, created, via } = g.add({ id, at, text: `${title}\n${text}`, lang, source });
  *   g.story(storyId) → { id, representativeId, size, firstSeen, lastSeen, sources, langs, signature }
+ *   g.takeChanged() → the stories that gained items since the last call (to be saved), once each
  *
  * Restart: `restore(storedStories, itemsOfTheLastDays)` re-indexes the stories from their stored
  * `signature` and rebuilds the word statistics from the items, so new items keep joining them.
@@ -17,7 +18,7 @@
 import type { Lang } from '../text.ts';
 import { decodeSignature, encodeSignature, LshIndex, minhash, similarity } from './minhash.ts';
 import { contentTerms, watchTerms } from './terms.ts';
-import { cosine, countTerms, RollingDocFreq, weigh, type TermCounts } from './tfidf.ts';
+import { cosine, countTerms, RollingDocFreq, weigh, type TermCounts, type TermFreq } from './tfidf.ts';
 
 export interface StoryItem {
   id: number;
@@ -27,6 +28,8 @@ export interface StoryItem {
   text: string;
   lang: Lang | 'und';
   source: string;
+  /** `contentTerms(text, lang)`, when the caller has them already. */
+  terms?: string[];
 }
 
 /** What must be stored to let later items join a story after a restart. */
@@ -93,7 +96,15 @@ interface StoryState extends Omit<Story, 'signature' | 'sources' | 'langs'> {
   sources: Set<string>;
   langs: Set<string>;
   sigs: Uint32Array[];
+  /** `sigs` base64-encoded, kept alongside: a story is saved far more often than it gains a signature. */
+  encoded: string[];
   terms: TermCounts;
+  /** `terms` as arrays: (1 + ln n)·watch weight of each, and its live document count; Σ units². */
+  profile: { terms: string[]; units: number[]; freqs: Readonly<TermFreq>[]; units2: number };
+  /** Every term the story is listed under in `byTerm` (trimmed terms stay listed until it expires). */
+  indexed: Set<string>;
+  /** The `add` call that last looked at the story, so each candidate is weighed once per item. */
+  visit: number;
   topicLang: string;
 }
 
@@ -102,9 +113,14 @@ export class StoryGrouper {
   private readonly watch: Set<string>;
   private readonly live = new Map<number, StoryState>();
   private readonly lsh = new LshIndex<number>();
-  private readonly byTerm = new Map<string, Set<number>>();
+  private readonly byTerm = new Map<string, Set<StoryState>>();
+  private visits = 0;
   private readonly df: RollingDocFreq;
   private nextId: number;
+  /** No live story was last seen before this: `expire` has nothing to do until the horizon passes it. */
+  private oldestLastSeen = Infinity;
+  /** Stories joined since `takeChanged` last ran, kept even if they expire meanwhile. */
+  private readonly changed = new Set<StoryState>();
 
   constructor(options: Partial<GrouperOptions> = {}) {
     this.opts = { ...defaultGrouperOptions, ...options };
@@ -115,7 +131,7 @@ export class StoryGrouper {
 
   add(item: StoryItem): Assignment {
     this.expire(item.at);
-    const terms = contentTerms(item.text, item.lang);
+    const terms = item.terms ?? contentTerms(item.text, item.lang);
     this.df.add(item.at, terms);
     const sig = minhash(item.text);
     const counts = countTerms(terms);
@@ -141,10 +157,15 @@ export class StoryGrouper {
       sources: new Set(),
       langs: new Set(),
       sigs: [],
+      encoded: [],
       terms: new Map(),
+      profile: { terms: [], units: [], freqs: [], units2: 0 },
+      indexed: new Set(),
+      visit: 0,
       topicLang: item.lang,
     };
     this.live.set(story.id, story);
+    this.oldestLastSeen = Math.min(this.oldestLastSeen, story.lastSeen);
     this.join(story, item, sig, counts);
     return { storyId: story.id, created: true, via: 'new', similarity: 1 };
   }
@@ -152,6 +173,13 @@ export class StoryGrouper {
   story(id: number): Story | undefined {
     const s = this.live.get(id);
     return s && toStory(s);
+  }
+
+  /** Stories changed by `add` since the last call: saving only these, once per batch, keeps the store current. */
+  takeChanged(): Story[] {
+    const out = [...this.changed].map(toStory);
+    this.changed.clear();
+    return out;
   }
 
   /** Stories still open to new items. */
@@ -168,12 +196,18 @@ export class StoryGrouper {
         sources: new Set(s.sources),
         langs: new Set(s.langs),
         sigs: s.signature.minhashes.map(decodeSignature),
+        encoded: [...s.signature.minhashes],
         terms: new Map(Object.entries(s.signature.terms)),
+        profile: { terms: [], units: [], freqs: [], units2: 0 },
+        indexed: new Set(),
+        visit: 0,
         topicLang: s.langs[0] ?? 'und',
       };
+      this.reprofile(state);
       this.live.set(s.id, state);
+      this.oldestLastSeen = Math.min(this.oldestLastSeen, state.lastSeen);
       for (const sig of state.sigs) this.lsh.add(sig, s.id);
-      for (const t of state.terms.keys()) this.indexTerm(t, s.id);
+      for (const t of state.terms.keys()) this.indexTerm(t, state);
       this.nextId = Math.max(this.nextId, s.id + 1);
     }
   }
@@ -192,22 +226,45 @@ export class StoryGrouper {
   }
 
   private nearestTopic(counts: TermCounts, item: StoryItem): { story: StoryState; sim: number } | undefined {
-    const candidates = new Set<number>();
+    const vec = weigh(counts, this.df, this.watch, this.opts.watchWeight);
+    const base = this.df.idfBase;
+    const itemTerms = [...vec].map(([t, w]) => ({ t, w, idf: base - this.df.freq(t).ln, weight: this.weightOf(t) }));
+    let norm2 = 0;
+    for (const { w } of itemTerms) norm2 += w * w;
+    let best: { story: StoryState; sim: number } | undefined;
+    // Candidates: stories sharing a word that is neither the institution's name nor in most items,
+    // each taken once, in the order they are first met.
+    const visit = ++this.visits;
     for (const t of counts.keys()) {
       if (this.watch.has(t) || (this.df.docs >= COMMON_MIN_DOCS && this.df.share(t) > COMMON_SHARE)) continue;
-      for (const id of this.byTerm.get(t) ?? []) candidates.add(id);
-    }
-    const vec = weigh(counts, this.df, this.watch, this.opts.watchWeight);
-    let best: { story: StoryState; sim: number } | undefined;
-    for (const id of candidates) {
-      const story = this.live.get(id);
-      if (!story || item.at - story.lastSeen > this.opts.topicWindowMs) continue;
-      // Stems of different languages do not compare; a bilingual story forms through duplicates of tags and names only.
-      if (story.topicLang !== item.lang) continue;
-      const sim = cosine(vec, weigh(story.terms, this.df, this.watch, this.opts.watchWeight));
-      if (!best || sim > best.sim) best = { story, sim };
+      for (const story of this.byTerm.get(t) ?? []) {
+        if (story.visit === visit) continue;
+        story.visit = visit;
+        const sim = this.topicSimilarity(vec, itemTerms, norm2, base, story, item, best?.sim ?? 0);
+        if (sim !== undefined && (!best || sim > best.sim)) best = { story, sim };
+      }
     }
     return best;
+  }
+
+  /** The story's cosine with the item, or undefined when it cannot be joined or cannot beat `bestSim`. */
+  private topicSimilarity(
+    vec: Map<string, number>,
+    itemTerms: { t: string; w: number; idf: number; weight: number }[],
+    norm2: number,
+    base: number,
+    story: StoryState,
+    item: StoryItem,
+    bestSim: number,
+  ): number | undefined {
+    if (item.at - story.lastSeen > this.opts.topicWindowMs) return undefined;
+      // Stems of different languages do not compare; a bilingual story forms through duplicates of tags and names only.
+    if (story.topicLang !== item.lang) return undefined;
+    // Weighing a whole profile into a new map for each candidate was most of the cost: estimate the
+    // cosine from the profile's arrays first, and compute it exactly only where it can win.
+    const bar = Math.max(this.opts.sameTopic, bestSim);
+    if (this.estimate(itemTerms, norm2, story, base, bar) * (1 + 1e-9) < bar) return undefined;
+    return cosine(vec, weigh(story.terms, this.df, this.watch, this.opts.watchWeight));
   }
 
   private join(story: StoryState, item: StoryItem, sig: Uint32Array, counts: TermCounts): void {
@@ -219,29 +276,86 @@ export class StoryGrouper {
     // Keep signatures that add something: an exact repost would only repeat the first one.
     if (story.sigs.length < MAX_SIGNATURES && !story.sigs.some((s) => similarity(s, sig) > 0.9)) {
       story.sigs.push(sig);
+      story.encoded.push(encodeSignature(sig));
       this.lsh.add(sig, story.id);
     }
     for (const [t, n] of counts) story.terms.set(t, (story.terms.get(t) ?? 0) + n);
     if (story.terms.size > MAX_TERMS * 2) trimTerms(story.terms);
-    for (const t of story.terms.keys()) this.indexTerm(t, story.id);
+    // The story's other terms are listed already.
+    for (const t of counts.keys()) this.indexTerm(t, story);
+    this.reprofile(story);
+    this.changed.add(story);
   }
 
-  private indexTerm(term: string, id: number): void {
+  private weightOf(term: string): number {
+    return this.watch.has(term) ? this.opts.watchWeight : 1;
+  }
+
+  private reprofile(story: StoryState): void {
+    const p = (story.profile = { terms: [] as string[], units: [] as number[], freqs: [] as Readonly<TermFreq>[], units2: 0 });
+    for (const [t, n] of story.terms) {
+      const unit = (1 + Math.log(n)) * this.weightOf(t);
+      p.terms.push(t);
+      p.units.push(unit);
+      p.freqs.push(this.df.freq(t));
+      p.units2 += unit * unit;
+    }
+  }
+
+  /**
+   * The cosine of the item's vector and the story's profile, as `weigh` and `cosine` give it up to
+   * rounding; or, when it is sure to stay below `bar`, an upper bound of it that is below `bar` too.
+   */
+  private estimate(itemTerms: { t: string; w: number; idf: number; weight: number }[], norm2: number, story: StoryState, base: number, bar: number): number {
+    const { terms, units, freqs, units2 } = story.profile;
+    let dot = 0;
+    let shared2 = 0;
+    let sharedUnits2 = 0;
+    for (const { t, w, idf, weight } of itemTerms) {
+      const n = story.terms.get(t);
+      if (n === undefined) continue;
+      const unit = (1 + Math.log(n)) * weight;
+      dot += w * unit * idf;
+      shared2 += unit * idf * unit * idf;
+      sharedUnits2 += unit * unit;
+    }
+    if (!dot) return 0;
+    // Every IDF is at least 1: the words not shared weigh at least their units, which bounds the
+    // cosine from above without reading them (most candidates share a word or two and stop here).
+    const bound = dot / Math.sqrt(norm2 * (shared2 + Math.max(0, units2 - sharedUnits2)));
+    if (bound * (1 + 1e-9) < bar) return bound;
+    let storyNorm2 = 0;
+    for (let i = 0; i < terms.length; i++) {
+      let f = freqs[i];
+      if (f.gone) f = freqs[i] = this.df.freq(terms[i]);
+      const v = units[i] * (base - f.ln);
+      storyNorm2 += v * v;
+    }
+    return norm2 && storyNorm2 ? dot / Math.sqrt(norm2 * storyNorm2) : 0;
+  }
+
+  private indexTerm(term: string, story: StoryState): void {
+    story.indexed.add(term);
     let set = this.byTerm.get(term);
     if (!set) this.byTerm.set(term, (set = new Set()));
-    set.add(id);
+    set.add(story);
   }
 
   private expire(now: number): void {
     this.df.expire(now);
     const horizon = Math.max(this.opts.duplicateWindowMs, this.opts.topicWindowMs);
+    if (now - this.oldestLastSeen <= horizon) return;
+    this.oldestLastSeen = Infinity;
     for (const story of this.live.values()) {
-      if (now - story.lastSeen <= horizon) continue;
+      if (now - story.lastSeen <= horizon) {
+        this.oldestLastSeen = Math.min(this.oldestLastSeen, story.lastSeen);
+        continue;
+      }
       this.live.delete(story.id);
       for (const sig of story.sigs) this.lsh.remove(sig, story.id);
-      for (const t of story.terms.keys()) {
+      for (const t of story.indexed) {
         const set = this.byTerm.get(t);
-        set?.delete(story.id);
+        set?.delete(story);
         if (set && !set.size) this.byTerm.delete(t);
       }
     }
@@ -264,7 +378,7 @@ function toStory(s: StoryState): Story {
     sources: [...s.sources].sort(),
     langs: [...s.langs].sort(),
     signature: {
-      minhashes: s.sigs.map(encodeSignature),
+      minhashes: [...s.encoded],
       terms: Object.fromEntries([...s.terms].sort((a, b) => b[1] - a[1]).slice(0, MAX_TERMS)),
     },
   };

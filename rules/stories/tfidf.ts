@@ -16,8 +16,21 @@ export function countTerms(terms: Iterable<string>): TermCounts {
   return out;
 }
 
+/**
+ * A term's document count, handed out by reference so that a story's profile can read the current
+ * count of each of its terms without a lookup; `gone` once the term left the window (look it up again).
+ */
+export interface TermFreq {
+  n: number;
+  /** ln(n + 1), the part of the IDF that depends on the term. */
+  ln: number;
+  gone: boolean;
+}
+
+const ABSENT: Readonly<TermFreq> = { n: 0, ln: 0, gone: true };
+
 export class RollingDocFreq {
-  private readonly df = new Map<string, number>();
+  private readonly df = new Map<string, TermFreq>();
   private readonly queue: { at: number; terms: string[] }[] = [];
   private head = 0;
 
@@ -29,7 +42,12 @@ export class RollingDocFreq {
 
   add(at: number, terms: Iterable<string>): void {
     const unique = [...new Set(terms)];
-    for (const t of unique) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+    for (const t of unique) {
+      let f = this.df.get(t);
+      if (!f) this.df.set(t, (f = { n: 0, ln: 0, gone: false }));
+      f.n++;
+      f.ln = Math.log(f.n + 1);
+    }
     this.queue.push({ at, terms: unique });
   }
 
@@ -37,9 +55,13 @@ export class RollingDocFreq {
   expire(now: number): void {
     while (this.head < this.queue.length && this.queue[this.head].at < now - this.windowMs) {
       for (const t of this.queue[this.head].terms) {
-        const n = (this.df.get(t) ?? 1) - 1;
-        if (n > 0) this.df.set(t, n);
-        else this.df.delete(t);
+        const f = this.df.get(t);
+        if (!f) continue;
+        f.n--;
+        f.ln = Math.log(f.n + 1);
+        if (f.n > 0) continue;
+        f.gone = true;
+        this.df.delete(t);
       }
       this.head++;
     }
@@ -51,12 +73,22 @@ export class RollingDocFreq {
 
   /** Share of recent items containing the term. */
   share(term: string): number {
-    return this.docs ? (this.df.get(term) ?? 0) / this.docs : 0;
+    return this.docs ? this.freq(term).n / this.docs : 0;
   }
 
   /** Smoothed IDF: never zero, so a word every item shares still counts a little. */
   idf(term: string): number {
-    return Math.log((this.docs + 1) / ((this.df.get(term) ?? 0) + 1)) + 1;
+    return Math.log((this.docs + 1) / (this.freq(term).n + 1)) + 1;
+  }
+
+  /** The term's live count (a shared read-only placeholder when the window does not hold it). */
+  freq(term: string): Readonly<TermFreq> {
+    return this.df.get(term) ?? ABSENT;
+  }
+
+  /** idf(t) = idfBase − freq(t).ln, up to rounding. */
+  get idfBase(): number {
+    return Math.log(this.docs + 1) + 1;
   }
 }
 
