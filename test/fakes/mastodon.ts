@@ -4,8 +4,8 @@
  * (/api/v2/search), returning statuses in Mastodon's JSON shape, boosts included (an outer status
  * whose `reblog` is the original). It can demand a bearer token and fail on request.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { closeServer, listenLocal } from './listen.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalApi } from './listen.ts';
 import { compareIds } from '../../daemon/sources/types.ts';
 
 export interface FakeAccount {
@@ -58,19 +58,15 @@ export interface MastodonRequest {
   authorization: string | undefined;
 }
 
-export class FakeMastodon {
+export class FakeMastodon extends LocalApi {
   readonly requests: MastodonRequest[] = [];
   private statuses: MastodonStatus[] = [];
   private sequence = 0;
   private failures: { status: 401 | 429 | 500; after: number }[] = [];
-  private server: Server | undefined;
-  private base = '';
 
   /** `requireToken`: refuse anonymous requests, as instances in authorized-fetch or limited mode do. */
-  constructor(private readonly opts: { token?: string; requireToken?: boolean } = {}) {}
-
-  get url(): string {
-    return this.base;
+  constructor(private readonly opts: { token?: string; requireToken?: boolean } = {}) {
+    super();
   }
 
   get host(): string {
@@ -137,17 +133,6 @@ export class FakeMastodon {
     this.failures.push({ status, after });
   }
 
-  /** Listens on a free port, or on `port` (the demo's config names fixed ones). */
-  async start(port = 0): Promise<string> {
-    this.server = createServer((req, res) => this.handle(req, res));
-    this.base = `http://127.0.0.1:${await listenLocal(this.server, port)}`;
-    return this.base;
-  }
-
-  async stop(): Promise<void> {
-    await closeServer(this.server);
-  }
-
   private nextId(at: Date): string {
     // Mastodon ids: milliseconds shifted left 16 bits, plus a sequence.
     return ((BigInt(at.getTime()) << 16n) | BigInt(this.sequence++ & 0xffff)).toString();
@@ -173,7 +158,7 @@ export class FakeMastodon {
     return s;
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', this.base);
     const params = Object.fromEntries(url.searchParams);
     const authorization = req.headers.authorization;

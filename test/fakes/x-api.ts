@@ -4,8 +4,8 @@
  * x-rate-limit-* headers, a 7-day window for since_id/until_id, and X's problem-JSON errors.
  * Tests and the demo seed it with posts; it records every request so callers can check what was asked.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { closeServer, listenLocal } from './listen.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalApi } from './listen.ts';
 import { compareIds } from '../../daemon/sources/types.ts';
 
 export interface FakeXUser {
@@ -45,7 +45,7 @@ export function snowflake(ms: number, sequence = 0): string {
   return (((BigInt(ms) - TWITTER_EPOCH) << 22n) | BigInt(sequence & 0xfff)).toString();
 }
 
-export class FakeXApi {
+export class FakeXApi extends LocalApi {
   readonly requests: XRequest[] = [];
   /** Requests allowed per 15-minute window, as X's x-rate-limit-limit says. */
   rateLimit = 450;
@@ -54,13 +54,9 @@ export class FakeXApi {
   private posts: StoredPost[] = [];
   private sequence = 0;
   private failures: { status: 401 | 503; after: number }[] = [];
-  private server: Server | undefined;
-  private base = '';
 
-  constructor(private readonly opts: { token?: string } = {}) {}
-
-  get url(): string {
-    return this.base;
+  constructor(private readonly opts: { token?: string } = {}) {
+    super();
   }
 
   addPost(post: FakeXPost): string {
@@ -91,18 +87,7 @@ export class FakeXApi {
     this.failures.push({ status, after });
   }
 
-  /** Listens on a free port, or on `port` (the demo's config names fixed ones). */
-  async start(port = 0): Promise<string> {
-    this.server = createServer((req, res) => this.handle(req, res));
-    this.base = `http://127.0.0.1:${await listenLocal(this.server, port)}`;
-    return this.base;
-  }
-
-  async stop(): Promise<void> {
-    await closeServer(this.server);
-  }
-
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const params = Object.fromEntries(url.searchParams);
     this.requests.push({ path: url.pathname, params, authorization: req.headers.authorization });
