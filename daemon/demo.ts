@@ -17,6 +17,7 @@ import { screenshotIfPossible } from '../notifiers/digest/screenshot.ts';
 import { digestGroups, sendDigests } from '../notifiers/digest/send.ts';
 import { createMailer } from '../notifiers/mailer.ts';
 import { earliestItemTime } from '../storage/items.ts';
+import { oneLine } from '../rules/text.ts';
 import { FeedServer } from '../test/fakes/feed-server.ts';
 import { SmtpCatcher } from '../test/fakes/smtp.ts';
 import { FakeXApi, type FakeXPost } from '../test/fakes/x-api.ts';
@@ -64,10 +65,6 @@ try {
   await catcher.stop();
   await feeds.stop();
   for (const fake of social) await fake.stop();
-}
-
-function oneLine(s: string, max: number): string {
-  return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }
 
 /**

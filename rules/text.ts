@@ -330,3 +330,15 @@ export function pluralForms(term: string): string[] {
   }
   return [...out];
 }
+
+// Line breaks, control characters and direction marks: in a subject line or a one-line listing
+// they break the layout or make text display as something else.
+const LAYOUT_BREAKERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g;
+
+/** Text on one line, at most `max` characters (code points), cut with an ellipsis. */
+export function oneLine(s: string, max: number): string {
+  const flat = s.replace(LAYOUT_BREAKERS, ' ').replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const chars = [...flat];
+  return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+}

@@ -15,7 +15,7 @@ import type { Claim } from '../../rules/claims/load.ts';
 import { loadClassifier, type StaffTeaching } from '../../rules/classifier.ts';
 import { formatRuleErrors } from '../../rules/errors.ts';
 import type { RuleExplanation } from '../../rules/topics.ts';
-import type { Lang } from '../../rules/text.ts';
+import { oneLine, type Lang } from '../../rules/text.ts';
 import type { ClassifyInput } from '../../rules/types.ts';
 import { openDb } from '../../storage/db.ts';
 import { getItem, type ItemRow } from '../../storage/items.ts';
@@ -194,7 +194,3 @@ function usage(message: string): void {
 }
 
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
-const oneLine = (s: string, max: number) => {
-  const flat = s.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-};

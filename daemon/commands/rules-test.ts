@@ -15,6 +15,7 @@ import { fail } from './errors.ts';
 import { formatRuleErrors, sortRuleErrors } from '../../rules/errors.ts';
 import { loadRules, type CompiledRule } from '../../rules/loader.ts';
 import { createTopicMatcher } from '../../rules/topics.ts';
+import { oneLine } from '../../rules/text.ts';
 import type { TopicHit } from '../../rules/types.ts';
 import { openDb, type Db } from '../../storage/db.ts';
 import { countItemsSince, itemLabels, iterateItemsSince, storedTopicCounts, type BacktestItem, type ItemLabel } from '../../storage/backtest.ts';
@@ -229,11 +230,6 @@ function textLang(lang: string): 'en' | 'fr' | 'und' {
 
 function sample(item: BacktestItem, hit: TopicHit): Sample {
   return { id: item.id, source: item.sourceId, lang: item.lang, excerpt: oneLine(item.title || item.text, 90), terms: hit.terms };
-}
-
-function oneLine(s: string, max: number): string {
-  const flat = s.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 /** `30d` back from now, a date (`2026-11-01`), or `all`; undefined when it is none of them. */

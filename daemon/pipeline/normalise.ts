@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Parser } from 'htmlparser2';
-import { fold } from '../../rules/text.ts';
+import { fold, oneLine } from '../../rules/text.ts';
 import type { Engagement, RawItem } from '../sources/types.ts';
 
 export interface NormalItem {
@@ -26,8 +26,8 @@ const MAX_TITLE = 1_000;
 const MAX_TEXT = 20_000;
 
 export function normalise(raw: RawItem): NormalItem {
-  const title = clip(htmlToText(raw.title ?? ''), MAX_TITLE);
-  const text = clip(raw.text !== undefined ? collapse(raw.text) : htmlToText(raw.html ?? ''), MAX_TEXT);
+  const title = oneLine(htmlToText(raw.title ?? ''), MAX_TITLE);
+  const text = oneLine(raw.text !== undefined ? collapse(raw.text) : htmlToText(raw.html ?? ''), MAX_TEXT);
   const canonicalUrl = raw.url ? canonicalise(raw.url) : null;
   return {
     externalId: raw.externalId.slice(0, 2_000),
@@ -35,7 +35,7 @@ export function normalise(raw: RawItem): NormalItem {
     canonicalUrl,
     title,
     text,
-    author: raw.author ? clip(collapse(raw.author), 200) : null,
+    author: raw.author ? oneLine(collapse(raw.author), 200) : null,
     publishedAt: raw.publishedAt ?? null,
     langHint: raw.langHint,
     contentHash: contentHash(title, text),
@@ -80,10 +80,6 @@ const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 
 function collapse(s: string): string {
   return s.replace(BIDI_CONTROLS, '').replace(CONTROLS, '').replace(/\s+/g, ' ').trim();
-}
-
-function clip(s: string, max: number): string {
-  return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }
 
 const TRACKING = /^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|mc_cid|mc_eid|igshid|_ga|_gl|ref_src|ref_url|cmpid|s_cid|spm|mkt_tok|oly_enc_id|oly_anon_id|vero_id|wt_mc|wt\.mc_id|ocid|__twitter_impression|feature|sr_share)$/i;

@@ -5,7 +5,7 @@
  * so mail clients that thread by subject agree with those that thread by References.
  */
 import { encode } from 'html-entities';
-import type { Lang } from '../../rules/text.ts';
+import { oneLine, type Lang } from '../../rules/text.ts';
 import type { AlertData, AlertItem } from '../../storage/outbox.ts';
 
 /** A known claim as staff wrote it (the claims file's `status`, `text` and `response`). */
@@ -134,11 +134,6 @@ function inLang(texts: Partial<Record<Lang, string>> | undefined, lang: Lang): s
   return texts?.[lang] ?? texts?.[lang === 'en' ? 'fr' : 'en'];
 }
 
-function excerpt(s: string, max: number): string {
-  const flat = s.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1).trimEnd()}…` : flat;
-}
-
 function safeUrl(url: string | null | undefined): string | null {
   return url && /^https?:\/\//i.test(url) ? url : null;
 }
@@ -150,8 +145,8 @@ interface ItemLine {
 }
 
 function itemLine(item: AlertItem, s: Strings, when: Intl.DateTimeFormat): ItemLine {
-  const title = excerpt(item.title, 140);
-  const body = excerpt(item.text, EXCERPT);
+  const title = oneLine(item.title, 140);
+  const body = oneLine(item.text, EXCERPT);
   const headline = title && body && !body.startsWith(title) ? `${title} — ${body}` : title || body;
   const meta = [
     item.sourceId,
@@ -175,7 +170,7 @@ export function alertSubject(data: AlertData, opts: RenderOptions): string {
   if (kind === 'claim') {
     const text = inLang(opts.claim?.text, opts.lang);
     const status = opts.claim ? ` (${s.status[opts.claim.status] ?? opts.claim.status})` : '';
-    const quoted = text ? (opts.lang === 'fr' ? `« ${excerpt(text, 80)} »` : `"${excerpt(text, 80)}"`) : '';
+    const quoted = text ? (opts.lang === 'fr' ? `« ${oneLine(text, 80)} »` : `"${oneLine(text, 80)}"`) : '';
     what = `${s.kind.claim} ${ref}${status}${quoted ? `${colon}${quoted}` : ''}`;
   } else {
     what = `${s.kind[kind]}${colon}${opts.label ?? ref}`;

@@ -4,6 +4,7 @@
  * renderer's job.
  */
 import type { Db } from '../../storage/db.ts';
+import { oneLine } from '../../rules/text.ts';
 import * as q from '../../storage/digest.ts';
 import { deadAlertsSince } from '../../storage/outbox.ts';
 import { readsThisMonth } from '../../storage/sources.ts';
@@ -333,18 +334,6 @@ export function webHref(link: string): string | null {
   return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
 }
 
-/**
- * One line of plain text, at most `max` characters: line breaks, control and bidirectional
- * override characters in posts must not reshape the email, its text part or its subject.
- */
-export function oneLine(s: string, max: number): string {
-  const flat = s
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  const chars = [...flat];
-  return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
-}
 
 function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();

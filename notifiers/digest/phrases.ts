@@ -3,7 +3,7 @@
  * the text part cannot drift apart; the HTML renderer escapes them like any other text.
  */
 import type { BlindSpot, ClaimSummary, Count, DeadAlert, DigestData, DigestItem, EmergingIssue, Label, TopicSummary } from './build.ts';
-import { oneLine } from './build.ts';
+import { oneLine } from '../../rules/text.ts';
 import type { Formatter } from './i18n.ts';
 
 const DAY = 86_400_000;

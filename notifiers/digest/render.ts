@@ -4,7 +4,7 @@ import { renderHtml } from './html.ts';
 import { Formatter, type DigestLang } from './i18n.ts';
 import { subject } from './phrases.ts';
 import { renderText } from './text.ts';
-import { oneLine } from './build.ts';
+import { oneLine } from '../../rules/text.ts';
 
 export interface RenderedDigest {
   subject: string;
