@@ -12,6 +12,7 @@ import { readStaffLabels } from '../../storage/labels.ts';
 import { loadClassifier, type StaffTeaching } from '../../rules/classifier.ts';
 import { formatRuleErrors } from '../../rules/errors.ts';
 import type { Classification, ClassifyInput } from '../../rules/types.ts';
+import { configNamed } from './args.ts';
 import { fail } from './errors.ts';
 
 interface ClassifyOptions {
@@ -116,9 +117,8 @@ function toOutput(id: string | number, v: Classification) {
  * only, so that it runs anywhere; with one, it also learns what staff labelled.
  */
 export function teachingFromGlobals(cmd: Command): { staff?: StaffTeaching; threshold?: number; languages: readonly string[] } {
-  const root = rootOf(cmd);
   const globals = cmd.optsWithGlobals<{ config: string; db?: string }>();
-  const hasConfig = root.getOptionValueSource('config') === 'cli' || root.getOptionValueSource('config') === 'env';
+  const hasConfig = configNamed(cmd);
   if (!hasConfig && !globals.db) return { languages: ['en', 'fr'] };
   const config = hasConfig ? loadConfig(globals.config) : undefined;
   const db = openDb(globals.db ?? config!.database);
@@ -127,10 +127,4 @@ export function teachingFromGlobals(cmd: Command): { staff?: StaffTeaching; thre
   } finally {
     db.$client.close();
   }
-}
-
-function rootOf(cmd: Command): Command {
-  let c = cmd;
-  while (c.parent) c = c.parent;
-  return c;
 }

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { loadConfig, type Config } from '../config.ts';
 import { rulesCommand } from './rules.ts';
+import { configNamed } from './args.ts';
 import { fail } from './errors.ts';
 import { analyze } from '../../rules/claims/analyze.ts';
 import { loadLexicon } from '../../rules/claims/lexicon.ts';
@@ -181,10 +182,7 @@ function notFlaggedWhy(v: { stance: string | null; claim: unknown; rumourScore: 
 
 /** Explaining a stored item needs the config (for the database); free text uses it when present. */
 function configFor(cmd: Command, file: string, required: boolean): Config | undefined {
-  let root = cmd;
-  while (root.parent) root = root.parent;
-  const named = root.getOptionValueSource('config') === 'cli';
-  if (!required && !named && !existsSync(file)) return undefined;
+  if (!required && !configNamed(cmd) && !existsSync(file)) return undefined;
   return loadConfig(file);
 }
 

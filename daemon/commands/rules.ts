@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { formatRuleErrors, sortRuleErrors, type RuleError } from '../../rules/errors.ts';
 import { loadRules } from '../../rules/loader.ts';
 import { ruleFileJsonSchemaText } from '../../rules/schema.ts';
+import { configNamed } from './args.ts';
 
 /** The `rules` command group, created on first use, so each subcommand's module can add itself. */
 export function rulesCommand(program: Command): Command {
@@ -72,8 +73,7 @@ export function register(program: Command): void {
  */
 function configIfAny(cmd: Command): Config | undefined | false {
   const globals = cmd.optsWithGlobals() as { config: string };
-  const named = cmd.parent?.parent?.getOptionValueSource('config') === 'cli';
-  if (!named && !existsSync(globals.config)) return undefined;
+  if (!configNamed(cmd) && !existsSync(globals.config)) return undefined;
   try {
     return loadConfig(globals.config);
   } catch (err) {
