@@ -33,12 +33,14 @@ export function createClassifier(parts: ClassifierParts): Classifier {
   const threshold = parts.rumourThreshold ?? DEFAULT_RUMOUR_THRESHOLD;
   return {
     classify(input: ClassifyInput): Classification {
-      const lang = detectLanguage(`${input.title}\n${input.text}`, input.langHint, { languages: parts.languages });
-      const textLang = lang === 'en' || lang === 'fr' ? lang : 'und';
       // Each field is folded and tokenised once here, and every matcher reads the result.
       const title = analyseText(input.title);
       const text = analyseText(input.text);
-      const post = input.title ? joinAnalysed(title, text) : text;
+      // Language reads `title\ntext` even when the title is empty, as it always has.
+      const whole = joinAnalysed(title, text);
+      const lang = detectLanguage(whole, input.langHint, { languages: parts.languages });
+      const textLang = lang === 'en' || lang === 'fr' ? lang : 'und';
+      const post = input.title ? whole : text;
       const tokens = { title: title.tokens, text: text.tokens, author: input.author ? analyseText(input.author).tokens : null };
       const topics = parts.topics.match({ title: input.title, text: input.text, author: input.author, source: input.source, lang: textLang }, tokens);
       const claim = parts.claims ? parts.claims.matchAnalysed(post, textLang) : NO_CLAIM;

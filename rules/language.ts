@@ -57,6 +57,7 @@ const LISTS: Record<string, string[]> = {
 
 const LIST_LANGS = Object.keys(LISTS);
 const FR = LIST_LANGS.indexOf('fr');
+const EN = LIST_LANGS.indexOf('en');
 
 // Each folded word → the languages (indexes in LIST_LANGS) whose function words include it.
 // Single letters are left out: they are initials and list padding more often than words.
@@ -72,9 +73,9 @@ for (const [lang, words] of Object.values(LISTS).entries()) {
 }
 
 // Letters: French-only accents point to French; letters French never writes point elsewhere.
-const FRENCH_LETTERS = /[èêëçàùûœîïâ]/gi;
-const FRENCH_E = /é/gi;
-const NOT_FRENCH_LETTERS = /[ñáíóúãõßäöåøąęłńśźżőű¿¡]/gi;
+const FRENCH_LETTERS = /[èêëçàùûœîïâ]/i;
+const FRENCH_E = /é/i;
+const NOT_FRENCH_LETTERS = /[ñáíóúãõßäöåøąęłńśźżőű¿¡]/i;
 const IS_LETTER = /\p{L}/u;
 const NOISE = /https?:\/\/\S+|\b\S+\.(?:com|org|net|ca|ly|io)\/?\S*|[@#][\p{L}\p{N}_]+|\bRT\b/gu;
 
@@ -92,13 +93,20 @@ const LEAD_MARGIN = 1e-9;
 // Languages franc is asked to rank besides the monitored ones: those a Canadian city hears most.
 const FRANC_OTHERS = ['spa', 'ita', 'por', 'deu', 'nld', 'pol', 'ron', 'tgl', 'som', 'vie', 'tur', 'hat', 'swh', 'ind', 'cat'];
 
-export function detectLanguage(text: string, hint: string | undefined, opts: LanguageOptions): string {
+/** A text already folded, such as rules/text.ts's `Analysed`: its fold is reused when it can be. */
+export interface FoldedText {
+  raw: string;
+  folded: string;
+}
+
+export function detectLanguage(input: string | FoldedText, hint: string | undefined, opts: LanguageOptions): string {
+  const text = typeof input === 'string' ? input : input.raw;
   const minLength = opts.minLength ?? 2;
   const monitored = opts.languages;
   const normHint = hint?.toLowerCase().slice(0, 2);
   const fallback = normHint && monitored.includes(normHint) ? normHint : 'und';
   const clean = MAY_BE_NOISE.test(text) ? text.replace(NOISE, ' ') : text;
-  const { letters, latin } = countLetters(clean);
+  const { letters, latin, frLetters, otherLetters } = countLetters(clean);
   if (letters < minLength) return fallback;
 
   // Another script: franc is reliable there, and it can be no monitored Latin-script language.
@@ -107,23 +115,28 @@ export function detectLanguage(text: string, hint: string | undefined, opts: Lan
     return code && !(['en', 'fr'].includes(code) && monitored.includes(code)) ? code : 'und';
   }
 
-  const score = functionWordScores(clean);
-  const frLetters = (clean.match(FRENCH_LETTERS)?.length ?? 0) + 0.5 * (clean.match(FRENCH_E)?.length ?? 0);
-  const otherLetters = clean.match(NOT_FRENCH_LETTERS)?.length ?? 0;
-  score.fr = (score.fr ?? 0) + Math.min(frLetters, 3) * 0.5 - otherLetters * 0.5;
-  if (otherLetters) score.en = (score.en ?? 0) - otherLetters * 0.5;
+  // Every NOISE match is two characters or more and becomes one space, so an unchanged length
+  // means nothing was removed and the caller's fold is the fold of `clean`.
+  const folded = typeof input !== 'string' && clean.length === text.length ? input.folded : fold(clean);
+  const tally = functionWordScores(folded);
+  // Added and taken away in two steps, as the sums have always been rounded.
+  tally.add(FR, Math.min(frLetters, 3) * 0.5);
+  tally.add(FR, -(otherLetters * 0.5));
+  if (otherLetters) tally.add(EN, -(otherLetters * 0.5));
 
   // Grammar alone settles most posts; franc's trigram ranking is by far the slowest evidence, so
   // it is only consulted when the function words leave room for doubt.
-  const [top, next] = Object.values(score).sort((a, b) => b - a);
-  const leader = Object.keys(score).find((l) => score[l] === top);
-  if (leader && top >= DECISIVE_WORDS && top >= DECISIVE_RATIO * Math.max(next ?? 0, 0)) return leader;
+  const { top, next, leader } = tally.lead();
+  if (top >= DECISIVE_WORDS && top >= DECISIVE_RATIO * Math.max(next ?? 0, 0)) return LIST_LANGS[leader];
+  const votable = francVotable(monitored);
+  if (tally.beyondVote(leader, top, votable.lists)) return LIST_LANGS[leader];
+  const score = tally.record();
 
   // franc's view, when there is enough text for trigrams to mean something and its vote (one
   // point, to one language) could change the answer: a lead of more than a point it cannot undo.
   let trigramBest: string | undefined;
   if (latin >= TRIGRAM_MIN && !(top - Math.max(next ?? 0, 0) > 1 + LEAD_MARGIN)) {
-    const ranked = francAll(clean.slice(0, TRIGRAM_MAX_CHARS), { only: [...monitored.map(iso3), ...FRANC_OTHERS].filter(Boolean) as string[], minLength: 1 });
+    const ranked = francAll(clean.slice(0, TRIGRAM_MAX_CHARS), { only: votable.only, minLength: 1 });
     const [first, second] = ranked;
     trigramBest = ISO3_TO_1[first[0]];
     if (trigramBest && first[1] - (second?.[1] ?? 0) >= 0.02) score[trigramBest] = (score[trigramBest] ?? 0) + 1;
@@ -147,43 +160,235 @@ export function detectLanguage(text: string, hint: string | undefined, opts: Lan
   return ISO3_TO_1[franc(clean, { only: likely.map(iso3).filter(Boolean) as string[], minLength: 1 })] ?? fallback;
 }
 
-/** Letters, and Latin letters among them, counted in one pass (this runs on every item). */
-function countLetters(text: string): { letters: number; latin: number } {
-  let letters = 0;
-  let latin = 0;
-  for (const ch of text) {
-    const c = ch.codePointAt(0)!;
-    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)) {
-      letters++;
-      latin++;
-    } else if (c > 0x24f && IS_LETTER.test(ch)) letters++;
-  }
-  return { letters, latin };
+/** The languages franc ranks for a monitored set, and those of them with a function-word list. */
+interface Votable {
+  only: string[];
+  lists: number[];
 }
+
+// Monitored sets are few (the configured one, en+fr for claims): computed once per set.
+const votableCache = new Map<string, Votable>();
+
+function francVotable(monitored: readonly string[]): Votable {
+  const key = monitored.join(',');
+  let v = votableCache.get(key);
+  if (!v) {
+    const only = [...monitored.map(iso3), ...FRANC_OTHERS].filter(Boolean) as string[];
+    const lists = [...new Set(only.map((c) => LIST_LANGS.indexOf(ISO3_TO_1[c])).filter((l) => l >= 0))];
+    votableCache.set(key, (v = { only, lists }));
+  }
+  return v;
+}
+
+/**
+ * Per-language sums, in the order languages were first seen (kept in the result: ties are
+ * settled by that order). One instance is reused for every call: detection runs on every item
+ * and is never re-entered.
+ */
+class Tally {
+  readonly sums = new Float64Array(LIST_LANGS.length);
+  readonly order: number[] = [];
+  /** Bit l set once language l is in `order`. */
+  private seen = 0;
+
+  reset(): this {
+    this.sums.fill(0);
+    this.order.length = 0;
+    this.seen = 0;
+    return this;
+  }
+
+  add(lang: number, amount: number): void {
+    if (!(this.seen & (1 << lang))) {
+      this.seen |= 1 << lang;
+      this.order.push(lang);
+    }
+    this.sums[lang] += amount;
+  }
+
+  /** The highest sum, the one a descending sort puts second, and the first language with the highest. */
+  lead(): { top: number; next: number | undefined; leader: number } {
+    let top = -Infinity;
+    let next: number | undefined;
+    let leader = -1;
+    for (const l of this.order) {
+      const s = this.sums[l];
+      if (s > top) {
+        if (leader >= 0) next = top;
+        top = s;
+        leader = l;
+      } else if (next === undefined || s > next) next = s;
+    }
+    return { top, next, leader };
+  }
+
+  /**
+   * Whether `leader` stays alone on top whichever language franc's one-point vote goes to, so
+   * that franc need not be asked: every other language is below it now, and so is each one franc
+   * can name once given the point (`votable`: those with function-word lists; the others have no
+   * words here and would reach exactly one). Sums are compared as the vote would make them, so
+   * the answer is the one asking franc would give, to the last bit.
+   */
+  beyondVote(leader: number, top: number, votable: readonly number[]): boolean {
+    if (!(1 < top)) return false;
+    for (const l of this.order) if (l !== leader && !(this.sums[l] < top)) return false;
+    for (const l of votable) if (l !== leader && !(this.sums[l] + 1 < top)) return false;
+    return true;
+  }
+
+  record(): Record<string, number> {
+    const score: Record<string, number> = {};
+    for (const l of this.order) score[LIST_LANGS[l]] = this.sums[l];
+    return score;
+  }
+}
+
+const tally = new Tally();
 
 function iso3(code: string): string | undefined {
   return Object.keys(ISO3_TO_1).find((k) => ISO3_TO_1[k] === code);
 }
 
-/** Function words of each language found in the text, a shared word split between its languages. */
-function functionWordScores(text: string): Record<string, number> {
-  // Sums per language in an array, and the order languages were first seen, which the result's
-  // key order keeps: ties are settled by that order.
-  const sums = new Float64Array(LIST_LANGS.length);
-  const order: number[] = [];
-  const folded = fold(text);
+// Per UTF-16 unit other than surrogates, what countLetters needs to know, found on first sight.
+const KNOWN = 1;
+const LETTER = 2;
+const LATIN = 4;
+const FR_LETTER = 8;
+const FR_E = 16;
+const NOT_FR_LETTER = 32;
+const unitKind = new Uint8Array(0x10000);
+const astralLetter = new Map<number, boolean>();
+
+function kindOf(c: number): number {
+  const ch = String.fromCharCode(c);
+  let k = KNOWN;
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)) k |= LETTER | LATIN;
+  else if (c > 0x24f && IS_LETTER.test(ch)) k |= LETTER;
+  if (FRENCH_LETTERS.test(ch)) k |= FR_LETTER;
+  if (FRENCH_E.test(ch)) k |= FR_E;
+  if (NOT_FRENCH_LETTERS.test(ch)) k |= NOT_FR_LETTER;
+  return k;
+}
+
+const counts = { letters: 0, latin: 0, frLetters: 0, otherLetters: 0 };
+
+/**
+ * In one pass (this runs on every item): letters, Latin letters among them (code points), and
+ * French-only and never-French letters (UTF-16 units, as the letter classes above match them;
+ * an é counts half).
+ */
+function countLetters(text: string): typeof counts {
+  let letters = 0;
+  let latin = 0;
+  let fr = 0;
+  let frE = 0;
+  let other = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
+        letters++;
+        latin++;
+      }
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdfff) {
+      // Surrogates match none of the letter classes, but an astral letter is a letter.
+      const cp = text.codePointAt(i)!;
+      if (cp > 0xffff) {
+        let isLetter = astralLetter.get(cp);
+        if (isLetter === undefined) astralLetter.set(cp, (isLetter = IS_LETTER.test(String.fromCodePoint(cp))));
+        if (isLetter) letters++;
+        i++;
+      }
+      continue;
+    }
+    let k = unitKind[c];
+    if (!k) unitKind[c] = k = kindOf(c);
+    if (k & LETTER) {
+      letters++;
+      if (k & LATIN) latin++;
+    }
+    if (k & FR_LETTER) fr++;
+    if (k & FR_E) frE++;
+    if (k & NOT_FR_LETTER) other++;
+  }
+  counts.letters = letters;
+  counts.latin = latin;
+  counts.frLetters = fr + 0.5 * frE;
+  counts.otherLetters = other;
+  return counts;
+}
+
+/**
+ * The function words as a trie over UTF-16 units, so that the scan below looks a word up while
+ * reading it, without cutting it out as a string: a dense row of 26 children per node for a-z
+ * (-1 for none), the few other letters in a map keyed by node and unit.
+ */
+interface WordTrie {
+  az: Int32Array;
+  other: Map<number, number>;
+  langs: (number[] | undefined)[];
+}
+
+function buildTrie(words: ReadonlyMap<string, number[]>): WordTrie {
+  const azRows: number[] = [];
+  const other = new Map<number, number>();
+  const langs: (number[] | undefined)[] = [];
+  const addNode = () => {
+    for (let k = 0; k < 26; k++) azRows.push(-1);
+    return langs.push(undefined) - 1;
+  };
+  addNode();
+  for (const [word, wordLangs] of words) {
+    let node = 0;
+    for (let i = 0; i < word.length; i++) {
+      const c = word.charCodeAt(i);
+      const az = c >= 97 && c <= 122;
+      let next = az ? azRows[node * 26 + c - 97] : (other.get(node * 0x10000 + c) ?? -1);
+      if (next < 0) {
+        next = addNode();
+        if (az) azRows[node * 26 + c - 97] = next;
+        else other.set(node * 0x10000 + c, next);
+      }
+      node = next;
+    }
+    langs[node] = wordLangs;
+  }
+  return { az: Int32Array.from(azRows), other, langs };
+}
+
+const TRIE = buildTrie(FUNCTION_WORDS);
+const AZ = TRIE.az;
+
+/** Function words of each language found in folded text, a shared word split between its languages. */
+function functionWordScores(folded: string): Tally {
+  const t = tally.reset();
   const n = folded.length;
-  // Words are runs of letters and apostrophes, scanned by hand: a Unicode regex cost more.
+  // Words are runs of letters and apostrophes, scanned by hand (a Unicode regex cost more) and
+  // walked down the trie as they are read; a word with an apostrophe is cut out and rewritten.
   let i = 0;
   while (i < n) {
     let j = i;
+    let node = 0;
+    let apostrophe = false;
     while (j < n) {
       const c = folded.charCodeAt(j);
-      if (c === 39 || (c >= 97 && c <= 122) || (c >= 65 && c <= 90)) j++;
-      else if (c < 128) break;
-      else {
+      if (c >= 97 && c <= 122) {
+        if (node >= 0) node = AZ[node * 26 + c - 97];
+        j++;
+      } else if (c === 39) {
+        apostrophe = true;
+        j++;
+      } else if (c < 128) {
+        if (c < 65 || c > 90) break;
+        node = -1;
+        j++;
+      } else {
         const k = letterLength(folded, j);
         if (!k) break;
+        for (let u = j; u < j + k && node >= 0; u++) node = TRIE.other.get(node * 0x10000 + folded.charCodeAt(u)) ?? -1;
         j += k;
       }
     }
@@ -191,23 +396,23 @@ function functionWordScores(text: string): Record<string, number> {
       i++;
       continue;
     }
-    let word = folded.slice(i, j);
+    const langs = apostrophe ? FUNCTION_WORDS.get(withoutApostrophes(folded, i, j, t)) : node >= 0 ? TRIE.langs[node] : undefined;
     i = j;
-    // An elision (l'agent, qu'il) is French grammar in itself.
-    if ((word[1] === "'" || word[2] === "'") && ELISION.test(word)) {
-      if (!order.includes(FR)) order.push(FR);
-      sums[FR] += 0.5;
-      word = word.replace(ELISION, '');
-    }
-    if (word.includes("'")) word = word.replace(/'/g, '');
-    const langs = FUNCTION_WORDS.get(word);
     if (!langs) continue;
-    for (const l of langs) {
-      if (!order.includes(l)) order.push(l);
-      sums[l] += 1 / langs.length;
-    }
+    for (const l of langs) t.add(l, 1 / langs.length);
   }
-  const score: Record<string, number> = {};
-  for (const l of order) score[LIST_LANGS[l]] = sums[l];
-  return score;
+  return t;
+}
+
+/**
+ * The word at [from, to) with its apostrophes taken out. An elision (l'agent, qu'il) is French
+ * grammar in itself: it is counted, and its article dropped.
+ */
+function withoutApostrophes(folded: string, from: number, to: number, t: Tally): string {
+  let word = folded.slice(from, to);
+  if ((word[1] === "'" || word[2] === "'") && ELISION.test(word)) {
+    t.add(FR, 0.5);
+    word = word.replace(ELISION, '');
+  }
+  return word.replace(/'/g, '');
 }

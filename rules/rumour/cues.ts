@@ -124,16 +124,30 @@ export function detectCuesIn(raw: string, folded: string): Cue[] {
 
 /** Two shouted words, or a post mostly in capitals. */
 function capsEvidence(raw: string): string[] | null {
-  const words = (raw.match(CAPS_WORD) ?? []).filter((w) => !ACRONYMS.has(w));
-  if (words.length >= 2) return [...new Set(words)].slice(0, 5);
-  // ASCII letters are enough to tell a shouted post; accented ones are too few to change the ratio.
+  // One pass finds what both tests need: ASCII letters and capitals (accented ones are too few to
+  // change the ratio), and whether four capitals in a row, without which CAPS_WORD finds nothing.
   let upper = 0;
   let letters = 0;
+  let run = 0;
+  let longRun = false;
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);
-    if (c >= 65 && c <= 90) upper++;
-    else if (c < 97 || c > 122) continue;
-    letters++;
+    if (c >= 65 && c <= 90) {
+      upper++;
+      letters++;
+      if (++run >= 4) longRun = true;
+      continue;
+    }
+    if ((c >= 0xc0 && c <= 0xd6) || (c >= 0xd8 && c <= 0xde)) {
+      if (++run >= 4) longRun = true;
+      continue;
+    }
+    run = 0;
+    if (c >= 97 && c <= 122) letters++;
+  }
+  if (longRun) {
+    const words = (raw.match(CAPS_WORD) ?? []).filter((w) => !ACRONYMS.has(w));
+    if (words.length >= 2) return [...new Set(words)].slice(0, 5);
   }
   return letters >= 20 && upper / letters > 0.5 ? [`${Math.round((100 * upper) / letters)}% capitals`] : null;
 }

@@ -80,15 +80,20 @@ function featuresOf(tokens: readonly Token[], lang: string): string[] {
   const cache = lang === 'en' || lang === 'fr' ? featureCache[lang] : featureCache.other;
   const out = new Set<string>();
   for (const { term } of tokens) {
-    let f = cache.get(term);
-    if (f === undefined) {
-      f = feature(term, lang);
-      if (cache.size > 200_000) cache.clear();
-      cache.set(term, f);
-    }
+    const f = featureOf(term, lang, cache);
     if (f !== null) out.add(f);
   }
   return [...out];
+}
+
+function featureOf(term: string, lang: string, cache: Map<string, string | null>): string | null {
+  let f = cache.get(term);
+  if (f === undefined) {
+    f = feature(term, lang);
+    if (cache.size > 200_000) cache.clear();
+    cache.set(term, f);
+  }
+  return f;
 }
 
 /** A content word's stem, or null for words the model ignores (stop words, handles, numbers). */
@@ -118,16 +123,11 @@ export function trainRumourModel(examples: readonly Example[]): RumourModel {
       i++;
     }
   }
-
-  function wordLogOdds(tokens: readonly Token[], lang: string): number {
-    let sum = prior;
-    for (const f of featuresOf(tokens, lang)) sum += weights.get(f) ?? 0;
-    return sum;
-  }
+  const wordLogOdds = weights.size ? wordScorer(weights, prior) : () => 0;
 
   function scoreAnalysed(post: Analysed, lang: string): RumourVerdict {
     const cues = detectCuesIn(post.raw, post.folded);
-    const raw = weights.size ? wordLogOdds(post.tokens, lang) : 0;
+    const raw = wordLogOdds(post.tokens, lang);
     const words = WORD_SCALE * Math.max(-WORD_BOUND, Math.min(WORD_BOUND, raw));
     let logit = BIAS + words;
     for (const c of cues) logit += c.weight;
@@ -145,6 +145,50 @@ export function trainRumourModel(examples: readonly Example[]): RumourModel {
         .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
         .slice(0, top);
     },
+  };
+}
+
+/**
+ * The word model's log-odds of a post: the prior plus the weight of each distinct feature, in
+ * the order features first occur (the order the sum has always been rounded in). A feature the
+ * model never learned weighs nothing and is skipped. Each term is mapped once, per language, to
+ * the index of its feature among the learned ones (-1 for none), and features already counted
+ * in this post are told by a stamp per index, so a post costs one map look-up per token and
+ * builds no set or array.
+ */
+function wordScorer(weights: ReadonlyMap<string, number>, prior: number): (tokens: readonly Token[], lang: string) => number {
+  const index = new Map<string, number>();
+  const weightOf = new Float64Array(weights.size);
+  for (const [f, w] of weights) {
+    weightOf[index.size] = w;
+    index.set(f, index.size);
+  }
+  const termIndex = { en: new Map<string, number>(), fr: new Map<string, number>(), other: new Map<string, number>() };
+  const counted = new Uint32Array(weights.size);
+  let stamp = 0;
+  return (tokens, lang) => {
+    const key = lang === 'en' || lang === 'fr' ? lang : 'other';
+    const cache = termIndex[key];
+    if (++stamp === 0xffffffff) {
+      counted.fill(0);
+      stamp = 1;
+    }
+    let sum = prior;
+    for (let t = 0; t < tokens.length; t++) {
+      const term = tokens[t].term;
+      let i = cache.get(term);
+      if (i === undefined) {
+        const f = featureOf(term, lang, featureCache[key]);
+        i = f === null ? -1 : (index.get(f) ?? -1);
+        if (cache.size > 200_000) cache.clear();
+        cache.set(term, i);
+      }
+      if (i >= 0 && counted[i] !== stamp) {
+        counted[i] = stamp;
+        sum += weightOf[i];
+      }
+    }
+    return sum;
   };
 }
 
