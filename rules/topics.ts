@@ -3,15 +3,30 @@
  * item is indexed once, and all rules are evaluated against that index.
  */
 import type { CompiledRule, RuleQueries } from './loader.ts';
-import { atomsOf, collect, holdsWithoutAtoms, ItemIndex, matches, Vocabulary, type CompiledNode, type LeafMatch } from './query/evaluate.ts';
+import {
+  atomsOf,
+  collect,
+  holdsWithoutAtoms,
+  ItemIndex,
+  keyAtoms,
+  LeafTally,
+  matches,
+  neededAtoms,
+  visitLeaves,
+  Vocabulary,
+  type CompiledNode,
+  type LeafMatch,
+} from './query/evaluate.ts';
 import type { Lang } from './text.ts';
-import type { ItemText, TopicHit, TopicMatcher } from './types.ts';
+import type { ItemText, ItemTokens, TopicHit, TopicMatcher } from './types.ts';
 
 type QueryKey = 'any' | Lang;
 
 interface CompiledQuery {
   key: QueryKey;
   node: CompiledNode;
+  /** Groups of atoms the item must hold one of each, or the query cannot hold: see neededAtoms(). */
+  needs: number[][];
 }
 
 type ItemLang = ItemText['lang'];
@@ -45,6 +60,12 @@ export interface RuleExplanation {
 
 export interface TopicExplainer extends TopicMatcher {
   explain(item: ItemText): RuleExplanation[];
+  /**
+   * Which rules hold for the item, as indexes into the rules the matcher was made with, in
+   * order: match() without the score and terms, for callers that only count. The array is
+   * reused by the next call.
+   */
+  matchingRules(item: ItemText, tokens?: ItemTokens): readonly number[];
 }
 
 export function createTopicMatcher(rules: CompiledRule[]): TopicExplainer {
@@ -67,21 +88,41 @@ export function createTopicMatcher(rules: CompiledRule[]): TopicExplainer {
     sources: rule.sources ? new Set(rule.sources) : null,
   }));
   const index = new ItemIndex(vocab);
-  // Which rules an atom can make true; rules that may hold without any atom are always tried.
+  // The rules an atom can make true, so that an item only tries the rules one of its words
+  // calls for; rules that may hold without any atom are always tried.
   const rulesOfAtom: number[][] = Array.from({ length: vocab.size }, () => []);
   const always: boolean[] = [];
   compiled.forEach((c, i) => {
-    const nodes = [...c.query.en, ...c.query.fr, ...c.query.und].map((q) => q.node);
-    always.push(nodes.some(holdsWithoutAtoms));
+    const queries = [...c.query.en, ...c.query.fr, ...c.query.und];
+    always.push(queries.some((q) => holdsWithoutAtoms(q.node)));
     const atoms = new Set<number>();
-    for (const n of nodes) atomsOf(n, atoms);
+    for (const q of queries) for (const a of keyAtoms(q.node) ?? atomsOf(q.node)) atoms.add(a);
     for (const a of atoms) rulesOfAtom[a].push(i);
   });
   const candidate = new Uint8Array(compiled.length);
+  const tally = new LeafTally();
+  const held: number[] = [];
 
-  function evaluate(c: Compiled, item: ItemText, ix: ItemIndex, explain: boolean): RuleExplanation | TopicHit | null {
-    const ruleId = c.rule.id;
-    const fail = explain ? noMatch.bind(null, ruleId) : nothing;
+  /** Loads the item and lists the rules that hold for it in `held`. */
+  function findHeld(item: ItemText, tokens: ItemTokens | undefined): void {
+    index.load(item, false, tokens);
+    candidate.fill(0);
+    for (const a of index.found) for (const r of rulesOfAtom[a]) candidate[r] = 1;
+    held.length = 0;
+    for (let i = 0; i < compiled.length; i++) if ((candidate[i] || always[i]) && holds(compiled[i], item, index)) held.push(i);
+  }
+
+  /** The hit of a rule known to hold: its score and terms, counted without an explanation. */
+  function hitOf(c: Compiled, item: ItemText, ix: ItemIndex): TopicHit {
+    tally.reset();
+    for (const q of c.query[item.lang]) if (matches(q.node, ix)) visitLeaves(q.node, ix, tally);
+    let score = 0;
+    for (let i = 0; i < tally.size; i++) score += occurrences(tally.count(i));
+    return { ruleId: c.rule.id, score, trigger: c.rule.trigger, severity: c.rule.severity, terms: tally.terms() };
+  }
+
+  function explainRule(c: Compiled, item: ItemText, ix: ItemIndex): RuleExplanation {
+    const fail = noMatch.bind(null, c.rule.id);
     // Unknown language is kept: filtering it out would hide short posts the rule is meant for.
     if (c.languages && item.lang !== 'und' && !c.languages.has(item.lang)) {
       return fail('language', `item language ${item.lang} is not in ${[...c.languages].join(', ')}`);
@@ -89,47 +130,56 @@ export function createTopicMatcher(rules: CompiledRule[]): TopicExplainer {
     if (c.sources && !c.sources.has(item.source)) return fail('source', `source ${item.source} is not in ${[...c.sources].join(', ')}`);
     const queries = c.query[item.lang];
     if (!queries.length) return fail('no-query', `no query for language ${item.lang}`);
-    const hitQueries = queries.filter((q) => matches(q.node, ix));
-    if (!hitQueries.length) return fail('no-match', 'the query does not match', queries.map((q) => q.key));
-    const excludes = c.exclude[item.lang].filter((q) => matches(q.node, ix));
-    // An excluded item needs no score: only an explanation says what matched and what excluded it.
-    if (excludes.length && !explain) return null;
     const keys = queries.map((q) => q.key);
+    const hitQueries = queries.filter((q) => matches(q.node, ix));
+    if (!hitQueries.length) return fail('no-match', 'the query does not match', keys);
+    const excludes = c.exclude[item.lang].filter((q) => matches(q.node, ix));
     const leaves = mergeLeaves(hitQueries.flatMap((q) => collect(q.node, ix)));
     if (excludes.length) {
       const by = mergeLeaves(excludes.flatMap((q) => collect(q.node, ix)));
       return fail('excluded', `excluded by ${by.map((l) => l.query).join(', ') || 'the exclude query'}`, keys, by, leaves);
     }
-    const hit: TopicHit = {
-      ruleId,
-      // Occurrences of what matched, a title counting double: ranks items within a topic.
-      score: leaves.reduce((sum, l) => sum + 2 * l.title + l.text + l.author, 0),
-      trigger: c.rule.trigger,
-      severity: c.rule.severity,
-      terms: leaves.map((l) => l.query),
-    };
-    if (!explain) return hit;
-    return { ruleId, matched: true, detail: `matched ${hit.terms.join(', ')}`, queries: keys, matchedTerms: leaves, excludedBy: [], hit };
+    const hit = hitOf(c, item, ix);
+    return { ruleId: c.rule.id, matched: true, detail: `matched ${hit.terms.join(', ')}`, queries: keys, matchedTerms: leaves, excludedBy: [], hit };
   }
 
   return {
     match(item, tokens) {
-      index.load(item, false, tokens);
-      candidate.fill(0);
-      for (const a of index.found) for (const r of rulesOfAtom[a]) candidate[r] = 1;
-      const hits: TopicHit[] = [];
-      for (let i = 0; i < compiled.length; i++) {
-        if (!candidate[i] && !always[i]) continue;
-        const hit = evaluate(compiled[i], item, index, false) as TopicHit | null;
-        if (hit) hits.push(hit);
-      }
-      return hits;
+      findHeld(item, tokens);
+      return held.map((i) => hitOf(compiled[i], item, index));
+    },
+    matchingRules(item, tokens) {
+      findHeld(item, tokens);
+      return held;
     },
     explain(item) {
       const ix = new ItemIndex(vocab).load(item, true);
-      return compiled.map((c) => evaluate(c, item, ix, true) as RuleExplanation);
+      return compiled.map((c) => explainRule(c, item, ix));
     },
   };
+}
+
+/** Whether a rule holds for a loaded item: its filters pass, a query holds and no exclude does. */
+function holds(c: Compiled, item: ItemText, ix: ItemIndex): boolean {
+  // Unknown language is kept: filtering it out would hide short posts the rule is meant for.
+  if (c.languages && item.lang !== 'und' && !c.languages.has(item.lang)) return false;
+  if (c.sources && !c.sources.has(item.source)) return false;
+  return anyHolds(c.query[item.lang], ix) && !anyHolds(c.exclude[item.lang], ix);
+}
+
+function anyHolds(queries: CompiledQuery[], ix: ItemIndex): boolean {
+  for (const q of queries) if (mayHold(q, ix) && matches(q.node, ix)) return true;
+  return false;
+}
+
+function mayHold(q: CompiledQuery, ix: ItemIndex): boolean {
+  for (const atoms of q.needs) if (!ix.hasAny(atoms)) return false;
+  return true;
+}
+
+/** Occurrences of what matched, a title counting double: ranks items within a topic. */
+function occurrences(l: { title: number; text: number; author: number }): number {
+  return 2 * l.title + l.text + l.author;
 }
 
 function noMatch(
@@ -143,16 +193,13 @@ function noMatch(
   return { ruleId, matched: false, reason, detail, queries, matchedTerms, excludedBy };
 }
 
-/** Stands for noMatch() when not explaining, so the hot path builds no explanation. */
-function nothing(): null {
-  return null;
-}
-
 /** The item's language picks its query; an item of unknown language is tried with each. */
 function pick(queries: Partial<Record<QueryKey, CompiledNode>>, lang: ItemLang): CompiledQuery[] {
-  if (queries.any) return [{ key: 'any', node: queries.any }];
-  const keys: Lang[] = lang === 'und' ? ['en', 'fr'] : [lang];
-  return keys.flatMap((key) => (queries[key] ? [{ key, node: queries[key] }] : []));
+  const keys: QueryKey[] = queries.any ? ['any'] : lang === 'und' ? ['en', 'fr'] : [lang];
+  return keys.flatMap((key) => {
+    const node = queries[key];
+    return node ? [{ key, node, needs: neededAtoms(node) }] : [];
+  });
 }
 
 /** One entry per query word or phrase, however many branches or NEAR pairs found it. */

@@ -4,7 +4,9 @@
  * staff labels that give a rule's precision. Also the bulk load that fills a database with
  * items to back-test on, for the benchmark's million.
  */
-import { and, count, desc, eq, gte } from 'drizzle-orm';
+import Database from 'better-sqlite3';
+import { and, count, desc, eq, gt, gte, lte, max, min } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { Db } from './db.ts';
 import { items, matches } from './schema/items.ts';
 import type { NewItem } from './items.ts';
@@ -25,19 +27,39 @@ function sinceFilter(since: number | null) {
   return since === null ? undefined : gte(items.fetchedAt, since);
 }
 
+/** Item ids above `above` and up to `upTo`: a share of a back-test. */
+export interface IdRange {
+  above: number;
+  upTo: number;
+}
+
+/** The lowest and highest id of the items ingested since `since`, or null when there are none. */
+export function itemIdBounds(db: Db, since: number | null): { min: number; max: number } | null {
+  const row = db.select({ min: min(items.id), max: max(items.id) }).from(items).where(sinceFilter(since)).get();
+  return row?.min == null || row.max == null ? null : { min: row.min, max: row.max };
+}
+
+/**
+ * The database opened again, read-only and without migrating, for a worker thread that reads
+ * its share of the items while the main thread reads another.
+ */
+export function openReader(file: string): Db {
+  return drizzle(new Database(file, { readonly: true, fileMustExist: true })) as Db;
+}
+
 export function countItemsSince(db: Db, since: number | null): number {
   return db.select({ n: count() }).from(items).where(sinceFilter(since)).get()?.n ?? 0;
 }
 
 /**
- * Items ingested since `since`, newest first. Rows come as arrays from a raw statement and are
- * turned into objects one by one, so a million items cost no more memory than one.
+ * Items ingested since `since` (and within `ids`), newest first. Rows come as arrays from a raw
+ * statement and are turned into objects one by one, so a million items cost no more memory than one.
  */
-export function* iterateItemsSince(db: Db, since: number | null): Generator<BacktestItem> {
+export function* iterateItemsSince(db: Db, since: number | null, ids?: IdRange): Generator<BacktestItem> {
   const query = db
     .select({ id: items.id, sourceId: items.sourceId, title: items.title, text: items.text, author: items.author, lang: items.lang })
     .from(items)
-    .where(sinceFilter(since))
+    .where(and(sinceFilter(since), ids && gt(items.id, ids.above), ids && lte(items.id, ids.upTo)))
     .orderBy(desc(items.id))
     .toSQL();
   const stmt = db.$client.prepare(query.sql).raw(true);

@@ -5,8 +5,11 @@
  * against staff labels where there are any.
  *
  * Both folders are judged on the same items in one pass, by one topic matcher: each item is
- * tokenised once, and a rule left unchanged is evaluated once for both sides.
+ * tokenised once, and a rule left unchanged is evaluated once for both sides. A large store is
+ * read by worker threads beside the main one, each taking shares of it (rules-test-scan.ts).
  */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { loadConfig, parseDuration } from '../config.ts';
@@ -14,28 +17,16 @@ import { rulesCommand } from './rules.ts';
 import { fail } from './errors.ts';
 import { formatRuleErrors, sortRuleErrors } from '../../rules/errors.ts';
 import { loadRules, type CompiledRule } from '../../rules/loader.ts';
-import { createTopicMatcher } from '../../rules/topics.ts';
-import { oneLine } from '../../rules/text.ts';
-import type { TopicHit } from '../../rules/types.ts';
 import { openDb, type Db } from '../../storage/db.ts';
-import { countItemsSince, itemLabels, iterateItemsSince, storedTopicCounts, type BacktestItem, type ItemLabel } from '../../storage/backtest.ts';
+import { countItemsSince, itemIdBounds, storedTopicCounts, type IdRange } from '../../storage/backtest.ts';
+import { mergeShares, Scanner, type Sample, type ScanPlan, type ShareResult, type SideCounts, type WorkerInput, type WorkerShare } from './rules-test-scan.ts';
 
-/** Items gained and lost shown per rule, newest first. */
-const SAMPLES = 3;
+export type { Sample } from './rules-test-scan.ts';
+
 /** Below this many items a run is over before a progress bar would tell anything. */
 const LONG_RUN = 50_000;
 
 export type RuleStatus = 'added' | 'removed' | 'changed' | 'unchanged';
-
-export interface Sample {
-  id: number;
-  source: string;
-  lang: string;
-  /** The title, or the start of the text, on one line. */
-  excerpt: string;
-  /** The query words that matched (for a lost item: under the rule in force). */
-  terms: string[];
-}
 
 export interface Precision {
   /** Matched items staff labelled (rumour / not-rumour, or a known claim). */
@@ -81,104 +72,115 @@ export interface BacktestOptions {
   inForce: { rules: CompiledRule[]; path: string } | null;
   since: number | null;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Worker threads beside the main one and item ids per share, by default from the size of the
+   * run; `main: false` leaves every share to the workers (to see their part in tests).
+   */
+  threads?: { workers: number; shareIds: number; main?: boolean };
 }
 
-interface Side {
-  /** Index into the shared matcher's rules, per rule of this side. */
-  slot: number;
-  precision: Precision;
-  count: number;
-}
-
-interface Pair {
+interface PairInfo {
   id: string;
   status: RuleStatus;
-  tested?: Side;
-  inForce?: Side;
-  gained: number;
-  lost: number;
-  samples: { gained: Sample[]; lost: Sample[] };
+  tested: number | null;
+  inForce: number | null;
 }
 
-export function backtest(db: Db, opts: BacktestOptions): BacktestReport {
+export async function backtest(db: Db, opts: BacktestOptions): Promise<BacktestReport> {
   const started = Date.now();
   const { distinct, slotOf } = shareRules([...opts.rules, ...(opts.inForce?.rules ?? [])]);
-  const matcher = createTopicMatcher(distinct);
   const inForceById = new Map((opts.inForce?.rules ?? []).map((r) => [r.id, r]));
   const testedIds = new Set(opts.rules.map((r) => r.id));
-  const side = (r: CompiledRule): Side => ({ slot: slotOf(r), count: 0, precision: { labelled: 0, positive: 0, value: null } });
-  const pairs: Pair[] = [
+  const pairs: PairInfo[] = [
     ...opts.rules.map((r) => {
       const old = inForceById.get(r.id);
       const status: RuleStatus = !opts.inForce ? 'unchanged' : !old ? 'added' : slotOf(old) === slotOf(r) ? 'unchanged' : 'changed';
-      return { id: r.id, status, tested: side(r), inForce: old && side(old), gained: 0, lost: 0, samples: { gained: [], lost: [] } };
+      return { id: r.id, status, tested: slotOf(r), inForce: old ? slotOf(old) : null };
     }),
-    ...(opts.inForce?.rules ?? [])
-      .filter((r) => !testedIds.has(r.id))
-      .map((r) => ({ id: r.id, status: 'removed' as const, inForce: side(r), gained: 0, lost: 0, samples: { gained: [], lost: [] } })),
+    ...(opts.inForce?.rules ?? []).filter((r) => !testedIds.has(r.id)).map((r) => ({ id: r.id, status: 'removed' as const, tested: null, inForce: slotOf(r) })),
   ];
-
-  const labels = itemLabels(db);
-  const hits: (TopicHit | undefined)[] = new Array(distinct.length);
-  const total = opts.onProgress ? countItemsSince(db, opts.since) : 0;
-  let items = 0;
-  let matchedTested = 0;
-  let matchedInForce = 0;
-  let labelledItems = 0;
-
-  for (const item of iterateItemsSince(db, opts.since)) {
-    hits.fill(undefined);
-    for (const hit of matcher.match({ title: item.title, text: item.text, author: item.author, source: item.sourceId, lang: textLang(item.lang) })) {
-      hits[Number(hit.ruleId)] = hit;
-    }
-    const label = labels.get(item.id);
-    if (label) labelledItems++;
-    let anyTested = false;
-    let anyInForce = false;
-    for (const p of pairs) {
-      const now = p.tested && hits[p.tested.slot];
-      const before = p.inForce && hits[p.inForce.slot];
-      if (now) {
-        anyTested = true;
-        count(p.tested!, label);
-      }
-      if (before) {
-        anyInForce = true;
-        count(p.inForce!, label);
-      }
-      if (!opts.inForce || !now === !before) continue;
-      if (now) {
-        if (p.gained++ < SAMPLES) p.samples.gained.push(sample(item, now));
-      } else if (p.lost++ < SAMPLES) p.samples.lost.push(sample(item, before!));
-    }
-    if (anyTested) matchedTested++;
-    if (anyInForce) matchedInForce++;
-    if (++items % 1000 === 0) opts.onProgress?.(items, total);
-  }
-  opts.onProgress?.(items, total);
+  const plan: ScanPlan = { rules: distinct, pairs: pairs.map((p) => ({ tested: p.tested, inForce: p.inForce })), compare: opts.inForce !== null, since: opts.since };
+  const scanned = await scanAll(db, plan, opts);
 
   const recorded = storedTopicCounts(db, opts.since);
   return {
     path: opts.path,
     inForcePath: opts.inForce?.path ?? null,
     since: opts.since === null ? null : new Date(opts.since).toISOString(),
-    items,
-    matchedItems: { tested: matchedTested, inForce: opts.inForce ? matchedInForce : null },
-    labelledItems,
-    rules: pairs.map((p) => ({
-      id: p.id,
-      status: p.status,
-      matches: p.tested ? p.tested.count : null,
-      inForce: p.inForce ? p.inForce.count : null,
-      gained: p.gained,
-      lost: p.lost,
-      recorded: recorded.get(p.id) ?? 0,
-      precision: p.tested ? finish(p.tested.precision) : null,
-      precisionInForce: p.inForce ? finish(p.inForce.precision) : null,
-      samples: p.samples,
-    })),
+    items: scanned.items,
+    matchedItems: { tested: scanned.matchedTested, inForce: opts.inForce ? scanned.matchedInForce : null },
+    labelledItems: scanned.labelledItems,
+    rules: pairs.map((p, i) => {
+      const c = scanned.pairs[i];
+      return {
+        id: p.id,
+        status: p.status,
+        matches: p.tested !== null ? c.tested.count : null,
+        inForce: p.inForce !== null ? c.inForce.count : null,
+        gained: c.gained,
+        lost: c.lost,
+        recorded: recorded.get(p.id) ?? 0,
+        precision: p.tested !== null ? precision(c.tested) : null,
+        precisionInForce: p.inForce !== null ? precision(c.inForce) : null,
+        samples: c.samples,
+      };
+    }),
     durationMs: Date.now() - started,
   };
+}
+
+/** Below this many item ids a worker thread costs more to start than it saves. */
+const WORKERS_FROM = 100_000;
+/** Item ids per share: small enough that threads finish close together. */
+const SHARE_IDS = 25_000;
+
+/**
+ * Scans every item of the plan: the id range is cut into shares, newest first, which the main
+ * thread and its workers take one at a time until none is left.
+ */
+async function scanAll(db: Db, plan: ScanPlan, opts: BacktestOptions): Promise<ShareResult> {
+  const bounds = itemIdBounds(db, plan.since);
+  const file = db.$client.memory ? null : db.$client.name;
+  const span = bounds ? bounds.max - bounds.min + 1 : 0;
+  const threads = opts.threads ?? { workers: file && span >= WORKERS_FROM ? Math.max(0, availableParallelism() - 1) : 0, shareIds: SHARE_IDS };
+  const shares: IdRange[] = [];
+  if (bounds) for (let upTo = bounds.max; upTo >= bounds.min; upTo -= threads.shareIds) shares.push({ above: Math.max(bounds.min - 1, upTo - threads.shareIds), upTo });
+  const progress = new Int32Array(new SharedArrayBuffer(8));
+  const results: (ShareResult | undefined)[] = new Array(shares.length);
+  const total = opts.onProgress ? countItemsSince(db, plan.since) : 0;
+  const report = () => opts.onProgress?.(Atomics.load(progress, 1), total);
+
+  const workers = file && shares.length > 1 ? Array.from({ length: threads.workers }, () => startWorker({ file, plan, shares, progress }, results)) : [];
+  const scanner = new Scanner(db, plan);
+  let sinceReport = 0;
+  const takeShare = () => (threads.main === false ? shares.length : Atomics.add(progress, 0, 1));
+  for (let index = takeShare(); index < shares.length; index = takeShare()) {
+    results[index] = scanner.scan(shares[index], (n) => {
+      Atomics.add(progress, 1, n);
+      if ((sinceReport += n) >= 1000) {
+        sinceReport = 0;
+        report();
+      }
+    });
+  }
+  const ticker = setInterval(report, 200);
+  try {
+    await Promise.all(workers);
+  } finally {
+    clearInterval(ticker);
+  }
+  report();
+  return mergeShares(results as ShareResult[], plan.pairs.length);
+}
+
+/** Runs a worker, storing each share it scans; fails if the worker does. */
+function startWorker(input: WorkerInput, results: (ShareResult | undefined)[]): Promise<void> {
+  return new Promise((done, reject) => {
+    const worker = new Worker(new URL('./rules-test-worker.mjs', import.meta.url), { workerData: input });
+    worker.on('message', ({ index, result }: WorkerShare) => (results[index] = result));
+    worker.on('error', reject);
+    worker.on('exit', (code) => (code === 0 ? done() : reject(new Error(`a back-test worker thread stopped (exit code ${code})`))));
+  });
 }
 
 /**
@@ -213,23 +215,8 @@ function sources(q: CompiledRule['query']): [string, string][] {
   return Object.entries(q).map(([k, v]) => [k, v!.source]);
 }
 
-function count(s: Side, label: ItemLabel | undefined): void {
-  s.count++;
-  if (!label || (!label.rumour && !label.claim)) return;
-  s.precision.labelled++;
-  if (label.rumour === 'rumour' || label.claim) s.precision.positive++;
-}
-
-function finish(p: Precision): Precision {
-  return { ...p, value: p.labelled ? p.positive / p.labelled : null };
-}
-
-function textLang(lang: string): 'en' | 'fr' | 'und' {
-  return lang === 'en' || lang === 'fr' ? lang : 'und';
-}
-
-function sample(item: BacktestItem, hit: TopicHit): Sample {
-  return { id: item.id, source: item.sourceId, lang: item.lang, excerpt: oneLine(item.title || item.text, 90), terms: hit.terms };
+function precision(c: SideCounts): Precision {
+  return { labelled: c.labelled, positive: c.positive, value: c.labelled ? c.positive / c.labelled : null };
 }
 
 /** `30d` back from now, a date (`2026-11-01`), or `all`; undefined when it is none of them. */
@@ -321,16 +308,16 @@ export function register(program: Command): void {
     .argument('<path>', 'rules folder (or file) to test')
     .option('--since <when>', 'items ingested in this window (30d, 12h) or since a date (2026-11-01), or "all"', '30d')
     .option('--json', 'print the report as one JSON object')
-    .action((path: string, opts: TestOptions, cmd: Command) => {
+    .action(async (path: string, opts: TestOptions, cmd: Command) => {
       try {
-        process.exitCode = runTest(path, opts, cmd);
+        process.exitCode = await runTest(path, opts, cmd);
       } catch (err) {
         fail(err);
       }
     });
 }
 
-function runTest(path: string, opts: TestOptions, cmd: Command): number {
+async function runTest(path: string, opts: TestOptions, cmd: Command): Promise<number> {
   const since = parseSince(opts.since, Date.now());
   if (since === undefined) {
     process.stderr.write(`veille: --since must be a duration (30d, 12h), a date (2026-11-01) or "all", got "${opts.since}"\n`);
@@ -352,7 +339,7 @@ function runTest(path: string, opts: TestOptions, cmd: Command): number {
   const bar = process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: 'back-test [{bar}] {percentage}% {value}/{total} items, {eta}s left', hideCursor: true }) : null;
   let barStarted = false;
   try {
-    const report = backtest(db, {
+    const report = await backtest(db, {
       rules: tested.rules,
       path,
       inForce: current.errors.length ? null : { rules: current.rules, path: config.rules },

@@ -4,6 +4,10 @@
  * tokenised once; each token is looked up once (cached per distinct word) and its position is
  * appended to the atoms it satisfies. Queries then only read those position lists, so the cost
  * per item hardly grows with the number of rules, and nothing is compiled per item.
+ *
+ * Whether a query holds is answered without building anything (matches()); what made it hold is
+ * walked only for queries that do (visitLeaves()), counted for a hit's score and terms
+ * (LeafTally) or described in full for explanations (collect()).
  */
 import { pluralForms, stem, tokenize, type Lang, type Token } from '../text.ts';
 import type { ItemTokens } from '../types.ts';
@@ -19,21 +23,70 @@ export interface Slot {
   label: string;
 }
 
+/** A word or phrase on a side of NEAR made only of words, phrases, OR and fields. */
+interface FlatLeaf {
+  slots: Slot[];
+  /** The field it is restricted to, if any: a field replaces the range it is tested in. */
+  field: TextField | null;
+}
+
 export type CompiledNode =
   | { k: 'seq'; slots: Slot[]; label: string }
   | { k: 'and' | 'or'; c: CompiledNode[] }
   | { k: 'not'; c: CompiledNode }
-  | { k: 'near'; l: CompiledNode; r: CompiledNode; n: number }
+  | { k: 'near'; l: CompiledNode; r: CompiledNode; n: number; flat: [FlatLeaf[], FlatLeaf[]] | null }
   | { k: 'field'; f: TextField; c: CompiledNode }
   | { k: 'value'; f: ValueField; v: string; prefix: boolean };
 
-interface TermAtoms {
-  any: number[];
-  en: number[];
-  fr: number[];
+/** The atoms a word satisfies in an item of each language: stems count only in their own. */
+type TermAtoms = Record<Lang | 'und', number[]>;
+
+const NONE: TermAtoms = { en: [], fr: [], und: [] };
+
+/**
+ * Words seen lately and their atoms, in an open-addressing table of fixed size emptied when half
+ * full: one-off tokens (ids in links, numbers) cannot grow it, and it stays small enough to sit
+ * in the processor cache. Every token of every item is looked up here; on fresh token strings
+ * this measured about a third cheaper than a Map.
+ */
+class WordCache {
+  private static readonly SIZE = 1 << 15;
+  private readonly slots = new Int32Array(WordCache.SIZE).fill(-1);
+  private readonly words: string[] = [];
+  private readonly values: TermAtoms[] = [];
+
+  get(word: string): TermAtoms | undefined {
+    const mask = WordCache.SIZE - 1;
+    for (let i = hash(word) & mask; ; i = (i + 1) & mask) {
+      const k = this.slots[i];
+      if (k < 0) return undefined;
+      if (this.words[k] === word) return this.values[k];
+    }
+  }
+
+  set(word: string, value: TermAtoms): void {
+    if (this.words.length >= WordCache.SIZE / 2) this.clear();
+    const mask = WordCache.SIZE - 1;
+    let i = hash(word) & mask;
+    while (this.slots[i] >= 0) i = (i + 1) & mask;
+    this.slots[i] = this.words.length;
+    this.words.push(word);
+    this.values.push(value);
+  }
+
+  clear(): void {
+    this.slots.fill(-1);
+    this.words.length = 0;
+    this.values.length = 0;
+  }
 }
 
-const NONE: TermAtoms = { any: [], en: [], fr: [] };
+/** FNV-1a over the UTF-16 units. */
+function hash(word: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
 
 interface TrieNode {
   next: Map<string, TrieNode>;
@@ -49,7 +102,7 @@ export class Vocabulary {
   private readonly exact = new Map<string, number[]>();
   private readonly stems = { en: new Map<string, number[]>(), fr: new Map<string, number[]>() };
   private readonly prefixes: TrieNode = { next: new Map(), atoms: [] };
-  private cache = new Map<string, TermAtoms>();
+  private readonly cache = new WordCache();
   private usesStems = { en: false, fr: false };
 
   get size(): number {
@@ -73,8 +126,13 @@ export class Vocabulary {
         return { k: node.type, c: node.children.map((c) => this.compile(c, stemLangs)) };
       case 'not':
         return { k: 'not', c: this.compile(node.child, stemLangs) };
-      case 'near':
-        return { k: 'near', n: node.distance, l: this.compile(node.left, stemLangs), r: this.compile(node.right, stemLangs) };
+      case 'near': {
+        const l = this.compile(node.left, stemLangs);
+        const r = this.compile(node.right, stemLangs);
+        const left = flatLeaves(l, null);
+        const right = flatLeaves(r, null);
+        return { k: 'near', n: node.distance, l, r, flat: left && right && [left, right] };
+      }
       case 'field':
         return { k: 'field', f: node.field, c: this.compile(node.child, stemLangs) };
       case 'value':
@@ -82,29 +140,31 @@ export class Vocabulary {
     }
   }
 
-  /** The atoms a folded item token satisfies, per language for stems. */
+  /** The atoms a folded item token satisfies, per item language. */
   lookup(term: string): TermAtoms {
     let hit = this.cache.get(term);
-    if (hit) return hit;
-    const any = new Set<number>();
-    const en = new Set<number>();
-    const fr = new Set<number>();
+    if (hit !== undefined) return hit;
+    hit = this.resolve(term);
+    this.cache.set(term, hit);
+    return hit;
+  }
+
+  private resolve(term: string): TermAtoms {
+    const hit = { any: [] as number[], en: [] as number[], fr: [] as number[] };
     // A tag or handle also counts as its bare word: `police` finds `#police`, not the reverse.
     for (const form of term[0] === '#' || term[0] === '@' ? [term, term.slice(1)] : [term]) {
-      for (const a of this.exact.get(form) ?? []) any.add(a);
+      addNew(hit.any, this.exact.get(form));
       let node: TrieNode | undefined = this.prefixes;
       for (let i = 0; i < form.length && node; i++) {
         node = node.next.get(form[i]);
-        if (node) for (const a of node.atoms) any.add(a);
+        if (node) addNew(hit.any, node.atoms);
       }
-      if (this.usesStems.en) for (const a of this.stems.en.get(stem(form, 'en')) ?? []) en.add(a);
-      if (this.usesStems.fr) for (const a of this.stems.fr.get(stem(form, 'fr')) ?? []) fr.add(a);
+      if (this.usesStems.en) addNew(hit.en, this.stems.en.get(stem(form, 'en')));
+      if (this.usesStems.fr) addNew(hit.fr, this.stems.fr.get(stem(form, 'fr')));
     }
-    hit = any.size || en.size || fr.size ? { any: [...any], en: [...en], fr: [...fr] } : NONE;
-    // Bounded: a long back-test sees an open-ended vocabulary.
-    if (this.cache.size >= 200_000) this.cache = new Map();
-    this.cache.set(term, hit);
-    return hit;
+    if (!hit.any.length && !hit.en.length && !hit.fr.length) return NONE;
+    // Word, prefix and each language's stem atoms are distinct, so joining them repeats none.
+    return { en: [...hit.any, ...hit.en], fr: [...hit.any, ...hit.fr], und: [...hit.any, ...hit.en, ...hit.fr] };
   }
 
   private atom(key: string, kind: AtomKind): { id: number; fresh: boolean } {
@@ -148,6 +208,32 @@ export class Vocabulary {
   }
 }
 
+/**
+ * The words and phrases whose occurrences are a node's spans, when it is made only of them, OR
+ * and fields; null when it holds a NEAR. AND, NOT and values have no spans and add none.
+ */
+function flatLeaves(node: CompiledNode, field: TextField | null, out: FlatLeaf[] = []): FlatLeaf[] | null {
+  switch (node.k) {
+    case 'seq':
+      out.push({ slots: node.slots, field });
+      return out;
+    case 'or':
+      for (const c of node.c) if (!flatLeaves(c, field, out)) return null;
+      return out;
+    case 'field':
+      return flatLeaves(node.c, node.f, out);
+    case 'near':
+      return null;
+    default:
+      return out;
+  }
+}
+
+/** Appends the atoms `list` does not hold yet: a word seldom satisfies more than a few. */
+function addNew(list: number[], atoms: readonly number[] | undefined): void {
+  if (atoms) for (const a of atoms) if (!list.includes(a)) list.push(a);
+}
+
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
@@ -174,7 +260,8 @@ export class ItemIndex {
   private gen = 0;
   source = '';
   lang: Lang | 'und' = 'und';
-  readonly ranges: Record<TextField | 'body', Range> = { title: [0, 0], text: [0, 0], author: [0, 0], body: [0, 0] };
+  // Set in place item after item: queries read them only while the item is loaded.
+  readonly ranges: Record<TextField | 'body', [number, number]> = { title: [0, 0], text: [0, 0], author: [0, 0], body: [0, 0] };
   /** Folded word at each position, kept only when explaining. */
   words: Map<number, string> | null = null;
   /** Atoms found in this item, so rules that use none of them can be skipped. */
@@ -201,10 +288,12 @@ export class ItemIndex {
     const authorStart = textEnd + GAP;
     const author = item.author ? (tokens?.author ?? tokenize(item.author)) : null;
     const authorEnd = author ? this.add(author, authorStart) : authorStart;
-    this.ranges.title = [0, title];
-    this.ranges.text = [textStart, textEnd];
-    this.ranges.author = [authorStart, authorEnd];
-    this.ranges.body = [0, textEnd];
+    this.ranges.title[1] = title;
+    this.ranges.text[0] = textStart;
+    this.ranges.text[1] = textEnd;
+    this.ranges.author[0] = authorStart;
+    this.ranges.author[1] = authorEnd;
+    this.ranges.body[1] = textEnd;
     return this;
   }
 
@@ -217,32 +306,38 @@ export class ItemIndex {
     return this.gens[atom] === this.gen ? this.pos[atom] : null;
   }
 
-  private add(tokens: readonly Token[], offset: number): number {
-    const en = this.lang !== 'fr';
-    const fr = this.lang !== 'en';
-    for (const { term, pos } of tokens) {
-      const p = offset + pos;
-      const hit = this.vocab.lookup(term);
-      if (hit !== NONE) {
-        this.mark(hit.any, p);
-        if (en) this.mark(hit.en, p);
-        if (fr) this.mark(hit.fr, p);
-      }
-      this.words?.set(p, term);
-    }
-    return offset + tokens.length;
+  /** Whether any of the atoms occurs anywhere in this item. */
+  hasAny(atoms: readonly number[]): boolean {
+    for (const a of atoms) if (this.gens[a] === this.gen) return true;
+    return false;
   }
 
-  private mark(atoms: number[], p: number): void {
-    for (const a of atoms) {
-      if (this.gens[a] !== this.gen) {
-        this.gens[a] = this.gen;
-        this.pos[a].length = 0;
-        this.found.push(a);
+  /** The field a position lies in. */
+  fieldAt(p: number): TextField {
+    return p < this.ranges.title[1] ? 'title' : p < this.ranges.text[1] ? 'text' : 'author';
+  }
+
+  private add(tokens: readonly Token[], offset: number): number {
+    const lang = this.lang;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i];
+      const p = offset + token.pos;
+      const atoms = this.vocab.lookup(token.term)[lang];
+      // Positions only grow and a token lists an atom once, so each list stays sorted and unique.
+      for (let k = 0; k < atoms.length; k++) {
+        const a = atoms[k];
+        if (this.gens[a] === this.gen) {
+          this.pos[a].push(p);
+        } else {
+          this.gens[a] = this.gen;
+          // A fresh list: emptying the old one in place (length = 0) costs more.
+          this.pos[a] = [p];
+          this.found.push(a);
+        }
       }
-      const list = this.pos[a];
-      if (list[list.length - 1] !== p) list.push(p);
+      this.words?.set(p, token.term);
     }
+    return offset + tokens.length;
   }
 }
 
@@ -250,15 +345,17 @@ export class ItemIndex {
 export function matches(node: CompiledNode, ix: ItemIndex, range: Range = ix.ranges.body): boolean {
   switch (node.k) {
     case 'seq':
-      return node.slots.length === 1 ? slotIn(node.slots[0], ix, range[0], range[1]) : seqSpans(node.slots, ix, range, true).length > 0;
+      return seqHolds(node.slots, ix, range[0], range[1]);
     case 'and':
-      return node.c.every((c) => matches(c, ix, range));
+      for (const c of node.c) if (!matches(c, ix, range)) return false;
+      return true;
     case 'or':
-      return node.c.some((c) => matches(c, ix, range));
+      for (const c of node.c) if (matches(c, ix, range)) return true;
+      return false;
     case 'not':
       return !matches(node.c, ix, range);
     case 'near':
-      return nearSpans(node, ix, range, true).length > 0;
+      return node.flat ? flatNearHolds(node.flat, node.n, ix, range) : nearSpans(node, ix, range, true).length > 0;
     case 'field':
       return matches(node.c, ix, ix.ranges[node.f]);
     case 'value': {
@@ -310,6 +407,76 @@ export function holdsWithoutAtoms(node: CompiledNode): boolean {
   }
 }
 
+/**
+ * Groups of atoms of which an item must hold at least one each for the query to hold: every
+ * word of a phrase, both sides of an AND or a NEAR, a key word of each branch of an OR. Checking
+ * them costs a few array reads, so most queries that cannot hold are dismissed without a
+ * position search.
+ */
+export function neededAtoms(node: CompiledNode, out: number[][] = []): number[][] {
+  switch (node.k) {
+    case 'seq':
+      for (const slot of node.slots) out.push(slot.atoms);
+      break;
+    case 'and':
+      for (const c of node.c) neededAtoms(c, out);
+      break;
+    case 'or': {
+      const key = keyAtoms(node);
+      if (key) out.push(key);
+      break;
+    }
+    case 'near':
+      neededAtoms(node.l, out);
+      neededAtoms(node.r, out);
+      break;
+    case 'field':
+      neededAtoms(node.c, out);
+      break;
+    default:
+      // NOT and source:/lang: hold without any word.
+      break;
+  }
+  return out;
+}
+
+/**
+ * One group of atoms of which an item must hold one for the query to hold, or null when it may
+ * hold without any (NOT x, source:y). Chosen to be rare, as it decides which items try the query:
+ * the longest word of a phrase, the first side of an AND or NEAR (queries usually name their
+ * subject first and the institution after).
+ */
+export function keyAtoms(node: CompiledNode): number[] | null {
+  switch (node.k) {
+    case 'seq': {
+      let longest = node.slots[0];
+      for (const slot of node.slots) if (slot.label.length > longest.label.length) longest = slot;
+      return longest.atoms;
+    }
+    case 'or': {
+      const all = new Set<number>();
+      for (const c of node.c) {
+        const key = keyAtoms(c);
+        if (!key) return null;
+        for (const a of key) all.add(a);
+      }
+      return [...all];
+    }
+    case 'and':
+      for (const c of node.c) {
+        const key = keyAtoms(c);
+        if (key) return key;
+      }
+      return null;
+    case 'near':
+      return keyAtoms(node.l) ?? keyAtoms(node.r);
+    case 'field':
+      return keyAtoms(node.c);
+    default:
+      return null;
+  }
+}
+
 /** A run of positions [from, to] where a positional node holds. */
 export type Span = readonly [number, number];
 
@@ -317,7 +484,7 @@ export type Span = readonly [number, number];
 export function spans(node: CompiledNode, ix: ItemIndex, range: Range = ix.ranges.body): Span[] {
   switch (node.k) {
     case 'seq':
-      return seqSpans(node.slots, ix, range, false);
+      return seqSpans(node.slots, ix, range);
     case 'or':
       return node.c.flatMap((c) => spans(c, ix, range)).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     case 'near':
@@ -337,12 +504,14 @@ function slotIn(slot: Slot, ix: ItemIndex, lo: number, hi: number): boolean {
   return false;
 }
 
-function slotAt(slot: Slot, ix: ItemIndex, p: number): boolean {
-  return slotIn(slot, ix, p, p + 1);
+/** Whether the slots after the first hold at the positions that follow `p`. */
+function restAt(slots: Slot[], ix: ItemIndex, p: number): boolean {
+  for (let k = 1; k < slots.length; k++) if (!slotIn(slots[k], ix, p + k, p + k + 1)) return false;
+  return true;
 }
 
-/** Whether a sorted list holds a value in [lo, hi). */
-function hasIn(list: number[], lo: number, hi: number): boolean {
+/** First index of a sorted list whose value is ≥ lo. */
+function lowerBound(list: number[], lo: number): number {
   let a = 0;
   let b = list.length;
   while (a < b) {
@@ -350,10 +519,28 @@ function hasIn(list: number[], lo: number, hi: number): boolean {
     if (list[m] < lo) a = m + 1;
     else b = m;
   }
+  return a;
+}
+
+/** Whether a sorted list holds a value in [lo, hi). */
+function hasIn(list: number[], lo: number, hi: number): boolean {
+  const a = lowerBound(list, lo);
   return a < list.length && list[a] < hi;
 }
 
-function seqSpans(slots: Slot[], ix: ItemIndex, [lo, hi]: Range, first: boolean): Span[] {
+/** Whether a word or phrase occurs within [lo, hi): the yes/no of seqSpans(), without building spans. */
+function seqHolds(slots: Slot[], ix: ItemIndex, lo: number, hi: number): boolean {
+  if (slots.length === 1) return slotIn(slots[0], ix, lo, hi);
+  const lastStart = hi - slots.length;
+  for (const a of slots[0].atoms) {
+    const list = ix.positions(a);
+    if (!list) continue;
+    for (let i = lowerBound(list, lo); i < list.length && list[i] <= lastStart; i++) if (restAt(slots, ix, list[i])) return true;
+  }
+  return false;
+}
+
+function seqSpans(slots: Slot[], ix: ItemIndex, [lo, hi]: Range): Span[] {
   const starts: number[] = [];
   for (const a of slots[0].atoms) for (const p of ix.positions(a) ?? []) if (p >= lo && p + slots.length <= hi) starts.push(p);
   if (slots[0].atoms.length > 1) starts.sort((a, b) => a - b);
@@ -362,14 +549,86 @@ function seqSpans(slots: Slot[], ix: ItemIndex, [lo, hi]: Range, first: boolean)
   for (const p of starts) {
     if (p === last) continue;
     last = p;
-    let k = 1;
-    while (k < slots.length && slotAt(slots[k], ix, p + k)) k++;
-    if (k === slots.length) {
-      out.push([p, p + k - 1]);
-      if (first) break;
-    }
+    if (restAt(slots, ix, p)) out.push([p, p + slots.length - 1]);
   }
   return out;
+}
+
+type FieldCounts = Record<TextField, number>;
+
+/**
+ * The occurrences of a word or phrase within [lo, hi), added to `count` per field: what
+ * seqSpans() finds, counted without building it. Returns how many there are.
+ */
+function countSeq(slots: Slot[], ix: ItemIndex, lo: number, hi: number, count: FieldCounts): number {
+  const first = slots[0].atoms;
+  const lastStart = hi - slots.length;
+  let n = 0;
+  for (let j = 0; j < first.length; j++) {
+    const list = ix.positions(first[j]);
+    if (!list) continue;
+    for (let i = lowerBound(list, lo); i < list.length && list[i] <= lastStart; i++) {
+      const p = list[i];
+      // A position that several atoms of the first word share is one occurrence, counted once.
+      if (seenBefore(first, j, ix, p) || !restAt(slots, ix, p)) continue;
+      count[ix.fieldAt(p)]++;
+      n++;
+    }
+  }
+  return n;
+}
+
+/** Whether one of the atoms before index `j` also occurs at `p`. */
+function seenBefore(atoms: number[], j: number, ix: ItemIndex, p: number): boolean {
+  for (let k = 0; k < j; k++) {
+    const list = ix.positions(atoms[k]);
+    if (list && hasIn(list, p, p + 1)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether NEAR/n holds between two sides made of words and phrases: the yes/no of nearSpans(),
+ * found by searching, around each occurrence on the left, the positions a right one may start
+ * at, rather than building and pairing both sides' spans.
+ */
+function flatNearHolds([left, right]: [FlatLeaf[], FlatLeaf[]], n: number, ix: ItemIndex, range: Range): boolean {
+  for (const leaf of left) {
+    const [lo, hi] = leaf.field ? ix.ranges[leaf.field] : range;
+    const len = leaf.slots.length;
+    for (const a of leaf.slots[0].atoms) {
+      const list = ix.positions(a);
+      if (!list) continue;
+      for (let i = lowerBound(list, lo); i < list.length && list[i] <= hi - len; i++) {
+        const p = list[i];
+        if (restAt(leaf.slots, ix, p) && flatNearOf(right, n, ix, range, p, p + len - 1)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Whether a word or phrase of `side` occurs with 1 to n+1 positions between it and [from, to]. */
+function flatNearOf(side: FlatLeaf[], n: number, ix: ItemIndex, range: Range, from: number, to: number): boolean {
+  for (const leaf of side) {
+    const [lo, hi] = leaf.field ? ix.ranges[leaf.field] : range;
+    const len = leaf.slots.length;
+    // Starts that leave a gap of 1 to n+1 after [from, to], or before it.
+    if (startsIn(leaf.slots, ix, Math.max(lo, to + 1), Math.min(hi - len, to + n + 1))) return true;
+    if (startsIn(leaf.slots, ix, Math.max(lo, from - n - len), Math.min(hi - len, from - len))) return true;
+  }
+  return false;
+}
+
+/** Whether the word or phrase starts at a position in [first, last]. */
+function startsIn(slots: Slot[], ix: ItemIndex, first: number, last: number): boolean {
+  if (first > last) return false;
+  for (const a of slots[0].atoms) {
+    const list = ix.positions(a);
+    if (!list) continue;
+    for (let i = lowerBound(list, first); i < list.length && list[i] <= last; i++) if (restAt(slots, ix, list[i])) return true;
+  }
+  return false;
 }
 
 function nearSpans(node: Extract<CompiledNode, { k: 'near' }>, ix: ItemIndex, range: Range, first: boolean): Span[] {
@@ -390,58 +649,76 @@ function nearSpans(node: Extract<CompiledNode, { k: 'near' }>, ix: ItemIndex, ra
   return out.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
 }
 
+export type SeqNode = Extract<CompiledNode, { k: 'seq' }>;
+
+/** Receives each word or phrase that makes a query hold, with the range it counts in. */
+export interface LeafSink {
+  leaf(node: SeqNode, ix: ItemIndex, range: Range): void;
+}
+
+/**
+ * Walks what makes a holding query hold: every positive leaf, in its range. Leaves under NOT are
+ * left out, as their absence is what counted; under NEAR only the occurrences that sit near each
+ * other count, not every occurrence of either side.
+ */
+export function visitLeaves(node: CompiledNode, ix: ItemIndex, sink: LeafSink, range: Range = ix.ranges.body): void {
+  switch (node.k) {
+    case 'seq':
+      sink.leaf(node, ix, range);
+      break;
+    case 'and':
+    case 'or':
+      for (const c of node.c) if (matches(c, ix, range)) visitLeaves(c, ix, sink, range);
+      break;
+    case 'near': {
+      const [lo, hi] = range;
+      for (const [a, b] of nearSpans(node, ix, range, false)) {
+        const near: Range = [Math.max(lo, a), Math.min(hi, b + 1)];
+        if (matches(node.l, ix, near)) visitLeaves(node.l, ix, sink, near);
+        if (matches(node.r, ix, near)) visitLeaves(node.r, ix, sink, near);
+      }
+      break;
+    }
+    case 'field':
+      visitLeaves(node.c, ix, sink, ix.ranges[node.f]);
+      break;
+    default:
+      break;
+  }
+}
+
 /** A word or phrase of the query that contributed to a match. */
-export interface LeafMatch {
+export interface LeafMatch extends FieldCounts {
   /** The query text, e.g. `polic*` or `"Ottawa Police Service"`. */
   query: string;
   /** Which mechanism matched: exact/plural word, wildcard prefix, or language stem. */
   via: AtomKind[];
   /** The item's folded words that matched, e.g. `policiers`. */
   found: string[];
-  /** Occurrences in the title, the text and the author. */
-  title: number;
-  text: number;
-  author: number;
 }
 
-/**
- * The words and phrases that make a matching query hold: every positive leaf found in its
- * range. Leaves under NOT are left out, as their absence is what counted.
- */
+/** The words and phrases that make a matching query hold, described for explanations. */
 export function collect(node: CompiledNode, ix: ItemIndex, out: LeafMatch[] = [], range: Range = ix.ranges.body): LeafMatch[] {
-  switch (node.k) {
-    case 'seq': {
-      const found = seqSpans(node.slots, ix, range, false);
-      if (found.length) out.push(describeLeaf(node, found, ix));
-      break;
-    }
-    case 'and':
-    case 'or':
-      for (const c of node.c) if (matches(c, ix, range)) collect(c, ix, out, range);
-      break;
-    case 'near': {
-      const found = nearSpans(node, ix, range, false);
-      const [lo, hi] = range;
-      // Only the occurrences that sit near each other, not every occurrence of either side.
-      for (const [a, b] of found) collect({ k: 'or', c: [node.l, node.r] }, ix, out, [Math.max(lo, a), Math.min(hi, b + 1)]);
-      break;
-    }
-    case 'field':
-      collect(node.c, ix, out, ix.ranges[node.f]);
-      break;
-    default:
-      break;
-  }
+  visitLeaves(
+    node,
+    ix,
+    {
+      leaf(seq, at, r) {
+        const found = seqSpans(seq.slots, at, r);
+        if (found.length) out.push(describeLeaf(seq, found, at));
+      },
+    },
+    range,
+  );
   return out;
 }
 
-function describeLeaf(node: Extract<CompiledNode, { k: 'seq' }>, found: Span[], ix: ItemIndex): LeafMatch {
+function describeLeaf(node: SeqNode, found: Span[], ix: ItemIndex): LeafMatch {
   const via = new Set<AtomKind>();
   const words = new Set<string>();
   const count = { title: 0, text: 0, author: 0 };
   for (const [from, to] of found) {
-    const field = from < ix.ranges.title[1] ? 'title' : from < ix.ranges.text[1] ? 'text' : 'author';
-    count[field]++;
+    count[ix.fieldAt(from)]++;
     node.slots.forEach((slot, k) => {
       for (const a of slot.atoms) if (ix.positions(a)?.includes(from + k)) via.add(ix.kindOf(a));
     });
@@ -452,4 +729,53 @@ function describeLeaf(node: Extract<CompiledNode, { k: 'seq' }>, found: Span[], 
     }
   }
   return { query: node.label, via: [...via], found: [...words], ...count };
+}
+
+/**
+ * The occurrences per field of each query word or phrase that made queries hold, one entry per
+ * query text with the most occurrences any branch found, as mergeLeaves() gives for
+ * explanations: what a hit's score and terms need, without describing each leaf. Reused.
+ */
+export class LeafTally implements LeafSink {
+  private readonly labels: string[] = [];
+  private readonly counts: FieldCounts[] = [];
+  private n = 0;
+  private readonly found: FieldCounts = { title: 0, text: 0, author: 0 };
+
+  get size(): number {
+    return this.n;
+  }
+
+  reset(): void {
+    this.n = 0;
+  }
+
+  leaf(node: SeqNode, ix: ItemIndex, range: Range): void {
+    const f = this.found;
+    f.title = f.text = f.author = 0;
+    if (!countSeq(node.slots, ix, range[0], range[1], f)) return;
+    let i = 0;
+    while (i < this.n && this.labels[i] !== node.label) i++;
+    const seen = this.counts[i];
+    if (i < this.n) {
+      seen.title = Math.max(seen.title, f.title);
+      seen.text = Math.max(seen.text, f.text);
+      seen.author = Math.max(seen.author, f.author);
+      return;
+    }
+    this.labels[i] = node.label;
+    if (seen) Object.assign(seen, f);
+    else this.counts[i] = { ...f };
+    this.n++;
+  }
+
+  /** Occurrences per field of the i-th word or phrase found. */
+  count(i: number): Readonly<FieldCounts> {
+    return this.counts[i];
+  }
+
+  /** The query texts found, in the order they were first met. */
+  terms(): string[] {
+    return this.labels.slice(0, this.n);
+  }
 }

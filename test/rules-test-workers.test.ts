@@ -1,0 +1,88 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadMatchers } from '../daemon/matchers.ts';
+import { ingest } from '../daemon/pipeline/ingest.ts';
+import { backtest, type BacktestOptions, type BacktestReport } from '../daemon/commands/rules-test.ts';
+import { loadRules } from '../rules/loader.ts';
+import { openDb, type Db } from '../storage/db.ts';
+import { itemStore } from '../storage/items.ts';
+import { setLabel } from '../storage/labels.ts';
+import { workspace, type Workspace } from './helpers/workspace.ts';
+
+const IN_FORCE = `rules:
+  - id: collisions
+    label: { en: Collisions, fr: Collisions }
+    query: collision OR crash
+  - id: community
+    label: { en: Community, fr: Communauté }
+    query: barbecue
+`;
+
+const EDITED = `rules:
+  - id: collisions
+    label: { en: Collisions, fr: Collisions }
+    query: collision OR (road NEAR/2 closed)
+  - id: parades
+    label: { en: Parades, fr: Défilés }
+    query: parade
+`;
+
+const TEXTS = [
+  'Collision on Bank Street, two cars involved.',
+  'Crash on Highway 417 near the Metcalfe exit.',
+  'The road is closed downtown for the parade.',
+  'Community barbecue in Kanata this weekend.',
+  'Nothing to see on Elgin Street today.',
+];
+
+/** Reports of two runs compare equal but for how long each took. */
+const same = (r: BacktestReport) => ({ ...r, durationMs: 0 });
+
+describe('veille rules test over worker threads', { timeout: 60_000 }, () => {
+  let ws: Workspace;
+  let db: Db;
+  let opts: BacktestOptions;
+
+  beforeAll(() => {
+    ws = workspace({ rules: 'rules' });
+    mkdirSync(join(ws.dir, 'rules'));
+    writeFileSync(join(ws.dir, 'rules', 'topics.yaml'), IN_FORCE);
+    writeFileSync(join(ws.dir, 'edited.yaml'), EDITED);
+    const config = ws.config();
+    const matchers = loadMatchers(config);
+    if (!matchers.ok) throw new Error(matchers.errors);
+    db = openDb(config.database);
+    // 40 items, each text eight times, so every rule has more gains or losses than samples shown.
+    const raws = Array.from({ length: 40 }, (_, i) => ({ externalId: `p${i}`, text: `${TEXTS[i % TEXTS.length]} (${i})`, url: `https://example.org/${i}` }));
+    ingest({ db, store: itemStore(db), classifier: matchers.classifier }, 'city', raws, Date.now() - 3_600_000);
+    const id = (key: string) => db.$client.prepare('select id from items where external_id = ?').pluck().get(key) as number;
+    setLabel(db, id('p2'), 'rumour', 'rumour');
+    setLabel(db, id('p0'), 'rumour', 'not-rumour');
+    opts = {
+      rules: loadRules(join(ws.dir, 'edited.yaml')).rules,
+      path: 'edited.yaml',
+      inForce: { rules: loadRules(join(ws.dir, 'rules')).rules, path: 'rules' },
+      since: null,
+    };
+  });
+
+  afterAll(() => {
+    db.$client.close();
+    ws.cleanup();
+  });
+
+  it('gives the same report, newest samples first, however the items are shared between threads', async () => {
+    const alone = await backtest(db, { ...opts, threads: { workers: 0, shareIds: 1_000 } });
+    expect(alone.items).toBe(40);
+    const collisions = alone.rules.find((r) => r.id === 'collisions')!;
+    expect(collisions).toMatchObject({ gained: 8, lost: 8 });
+    expect(collisions.samples.gained.map((s) => s.excerpt)).toEqual([37, 32, 27].map((i) => `${TEXTS[2]} (${i})`));
+
+    // Three items a share: workers only, then workers and the main thread together.
+    const workers = await backtest(db, { ...opts, threads: { workers: 2, shareIds: 3, main: false } });
+    expect(same(workers)).toEqual(same(alone));
+    const mixed = await backtest(db, { ...opts, threads: { workers: 1, shareIds: 2 } });
+    expect(same(mixed)).toEqual(same(alone));
+  });
+});
