@@ -4,7 +4,7 @@
  * places it names.
  */
 import { isStopWord, stem, tokenize, type Lang, type Token } from '../text.ts';
-import { phraseKey, WHOLE_CITY, type Lexicon } from './lexicon.ts';
+import { longest, phraseKey, WHOLE_CITY, type Lexicon, type PhraseNode } from './lexicon.ts';
 
 export type NumberKind = 'money' | 'time' | 'plain';
 
@@ -24,63 +24,141 @@ const STEM_PREFIX = 6;
 
 // Read from the raw text: tokens have lost "$" and "p.m.". Case-insensitive instead of folded.
 const NUMBER = /(\$\s?)?\b(\d{1,3}(?:[,\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)\s?(\$|dollars?\b|bucks\b|piasses?\b|p\.?\s?m\b\.?|a\.?\s?m\b\.?|h\b|hrs?\b)?/gi;
-const HAS_DIGIT = /\d/;
+const DIGIT = /\d/;
 const MONEY_WORDS = new Set(['dollar', 'dollars', 'bucks', 'piasse', 'piasses', 'balles']);
 
 export function analyze(text: string, lang: Lang | 'und', lexicon: Lexicon): Analysis {
-  return analyzeTokens(text, tokenize(text), lang, lexicon);
+  const f = newFeatures();
+  readFeatures(f, text, tokenize(text), lang, lexicon);
+  const concepts = new Map<string, string>();
+  f.concepts.forEach((c, k) => concepts.set(c.name, f.surfaces[k]));
+  return { concepts, numbers: f.numbers, places: f.places };
 }
 
-/** analyze() of a text the caller has tokenised already. */
-export function analyzeTokens(text: string, tokens: readonly Token[], lang: Lang | 'und', lexicon: Lexicon): Analysis {
-  // Handles name accounts, not subjects; a hashtag's word counts as a word.
-  const terms: string[] = [];
-  const keys: string[] = [];
-  for (const { term } of tokens) {
-    if (term[0] === '@') continue;
-    const t = term[0] === '#' ? term.slice(1) : term;
-    terms.push(t);
-    keys.push(phraseKey(t));
-  }
-  const concepts = new Map<string, string>();
-  const numbers: Analysis['numbers'] = { money: new Set(), time: new Set(), plain: new Set() };
-  const places = new Set<string>();
+/** A concept as every text analysed with a lexicon shares it: one object per id per vocabulary. */
+export interface Concept {
+  readonly name: string;
+  /** Dense number within its vocabulary (see Features.vocabulary), for array-indexed lookups. */
+  readonly id: number;
+  /** A specific place, not the city as a whole. */
+  readonly place: boolean;
+  /** The analysis that last met it, so that a text lists each concept once. */
+  seen: number;
+}
 
-  const cache = resolveCache(lexicon, lang);
-  for (let i = 0; i < terms.length; ) {
-    const phrase = lexicon.phrase(keys, i);
+/**
+ * An Analysis in the form the matcher reads fast: the text's distinct concepts in order of first
+ * appearance with the words that produced them, as interned Concept objects. A matcher reuses one
+ * for every post (readFeatures empties it) instead of allocating a map and four sets each time.
+ */
+export interface Features {
+  concepts: Concept[];
+  surfaces: string[];
+  numbers: Analysis['numbers'];
+  places: Set<string>;
+  /** Whose Concept ids these are: a new vocabulary numbers its concepts afresh. */
+  vocabulary: object;
+}
+
+export function newFeatures(): Features {
+  return { concepts: [], surfaces: [], numbers: { money: new Set(), time: new Set(), plain: new Set() }, places: new Set(), vocabulary: {} };
+}
+
+/** The features of a text the caller has tokenised already, into `out`. */
+export function readFeatures(out: Features, text: string, tokens: readonly Token[], lang: Lang | 'und', lexicon: Lexicon): void {
+  const numbers = out.numbers;
+  out.concepts.length = 0;
+  out.surfaces.length = 0;
+  out.places.clear();
+  numbers.money.clear();
+  numbers.time.clear();
+  numbers.plain.clear();
+  const vocab = vocabularyOf(lexicon);
+  out.vocabulary = vocab;
+  const stamp = ++analyses;
+
+  // Handles name accounts, not subjects (termFacts gives them no facts); a hashtag's word counts.
+  const cache = vocab.facts[lang];
+  const terms = scratchTerms;
+  let count = 0;
+  for (let t = 0; t < tokens.length; t++) {
+    const term = tokens[t].term;
+    let facts: TermFacts | null | undefined;
+    // Numbers (ids, times, amounts) rarely repeat and are quick to read: kept out of the cache, they
+    // would make it many times larger, and every lookup slower for it.
+    const c0 = term.charCodeAt(0);
+    if (c0 >= 48 && c0 <= 57) facts = termFacts(term, lang, lexicon, vocab);
+    else if ((facts = cache.get(term)) === undefined) cache.set(term, (facts = termFacts(term, lang, lexicon, vocab)));
+    if (facts) terms[count++] = facts;
+  }
+
+  for (let i = 0; i < count; ) {
+    const facts = terms[i];
+    const phrase = facts.phrase && longest(facts.phrase, terms, count, i);
     if (phrase) {
-      emit(concepts, places, phrase.concepts, terms.slice(i, i + phrase.length).join(' '));
+      let surface = facts.word;
+      for (let k = i + 1; k < i + phrase.length; k++) surface += ` ${terms[k].word}`;
+      emit(out, stamp, vocab.phraseConcepts(phrase.concepts), surface);
       i += phrase.length;
       continue;
     }
-    const term = terms[i];
     i++;
-    let hit = cache.get(term);
-    if (hit === undefined) {
-      hit = resolve(term, lang, lexicon);
-      if (cache.size > 200_000) cache.clear();
-      cache.set(term, hit);
-    }
-    if (hit) emit(concepts, places, hit, term);
+    if (facts.concepts) emit(out, stamp, facts.concepts, facts.word);
   }
 
-  if (HAS_DIGIT.test(text)) readDigits(text, numbers);
-  readNumberWords(terms, lexicon, numbers);
-  for (const kind of ['money', 'time', 'plain'] as const) {
-    for (const v of numbers[kind]) if (!concepts.has(`n:${v}`)) concepts.set(`n:${v}`, String(v));
+  const digit = text.search(DIGIT);
+  if (digit >= 0) readDigits(text, digit, numbers);
+  readNumberWords(terms, count, numbers);
+  terms.fill(undefined as unknown as TermFacts, 0, count);
+  if (numbers.money.size + numbers.time.size + numbers.plain.size === 0) return;
+  for (const kind of NUMBER_KINDS) {
+    for (const v of numbers[kind]) {
+      const c = vocab.numberConcept(v);
+      if (c.seen === stamp) continue;
+      c.seen = stamp;
+      out.concepts.push(c);
+      out.surfaces.push(String(v));
+    }
   }
-  return { concepts, numbers, places };
 }
 
-// A word's concepts depend only on the word, the language and the lexicon: caching them spares
-// the stop-word checks, lexicon lookups and stemming on every repeat, which is most words.
-const resolved = new WeakMap<Lexicon, Record<Lang | 'und', Map<string, readonly string[] | null>>>();
+/** Adds the concepts of `list` that the text has not shown yet (`stamp` names the text). */
+function emit(out: Features, stamp: number, list: readonly Concept[], surface: string): void {
+  for (const c of list) {
+    if (c.seen === stamp) continue;
+    c.seen = stamp;
+    out.concepts.push(c);
+    out.surfaces.push(surface);
+    if (c.place) out.places.add(c.name);
+  }
+}
 
-function resolveCache(lexicon: Lexicon, lang: Lang | 'und'): Map<string, readonly string[] | null> {
-  let caches = resolved.get(lexicon);
-  if (!caches) resolved.set(lexicon, (caches = { en: new Map(), fr: new Map(), und: new Map() }));
-  return caches[lang];
+const NUMBER_KINDS = ['money', 'time', 'plain'] as const;
+let analyses = 0;
+
+/** What a term brings, whatever the text around it: worked out once per distinct term. */
+interface TermFacts {
+  /** The term without a hashtag's sign. */
+  word: string;
+  /** phraseKey(word). */
+  key: string;
+  /** The phrases that start with it, if any. */
+  phrase: PhraseNode | undefined;
+  /** Its concepts when no phrase covers it, or null. */
+  concepts: readonly Concept[] | null;
+  /** lexicon.numberWord(word). */
+  number: number | { times: number } | undefined;
+}
+
+// The terms of the text being analysed, reused from one text to the next (analysis is synchronous).
+const scratchTerms: TermFacts[] = [];
+
+function termFacts(term: string, lang: Lang | 'und', lexicon: Lexicon, vocab: Vocabulary): TermFacts | null {
+  if (term[0] === '@') return null;
+  const word = term[0] === '#' ? term.slice(1) : term;
+  const key = phraseKey(word);
+  const names = resolve(word, lang, lexicon);
+  return { word, key, phrase: lexicon.phraseStart(key), concepts: names && names.map(vocab.concept), number: lexicon.numberWord(word) };
 }
 
 /** Concepts of a single word, or null for words that say nothing about a claim. */
@@ -91,15 +169,64 @@ function resolve(term: string, lang: Lang | 'und', lexicon: Lexicon): readonly s
   return lexicon.single(term, langs) ?? [`w:${stem(term, langs[0]).slice(0, STEM_PREFIX)}`];
 }
 
-function emit(concepts: Map<string, string>, places: Set<string>, list: readonly string[], surface: string): void {
-  for (const c of list) {
-    if (!concepts.has(c)) concepts.set(c, surface);
-    if (c.startsWith('p:') && c !== WHOLE_CITY) places.add(c);
-  }
+/**
+ * Everything worked out once and reused across texts analysed with a lexicon: each term's facts
+ * (they depend only on the term, the language and the lexicon, and sparing the stop-word, lexicon
+ * and stemming work on every repeat spares most of it) and the interned concepts.
+ */
+interface Vocabulary {
+  facts: Record<Lang | 'und', Map<string, TermFacts | null>>;
+  concept(name: string): Concept;
+  phraseConcepts(names: readonly string[]): readonly Concept[];
+  numberConcept(value: number): Concept;
+  size(): number;
 }
 
-function readDigits(text: string, out: Analysis['numbers']): void {
-  for (const m of text.matchAll(NUMBER)) {
+// Words never seen before keep coming (names, typos, links): past this many terms the vocabulary
+// starts afresh rather than grow without end. Only between two texts, so that one text never
+// mixes the concepts of two vocabularies.
+const MAX_TERMS = 200_000;
+const vocabularies = new WeakMap<Lexicon, Vocabulary>();
+
+function vocabularyOf(lexicon: Lexicon): Vocabulary {
+  let vocab = vocabularies.get(lexicon);
+  if (!vocab || vocab.size() > MAX_TERMS) vocabularies.set(lexicon, (vocab = newVocabulary()));
+  return vocab;
+}
+
+function newVocabulary(): Vocabulary {
+  const facts = { en: new Map<string, TermFacts | null>(), fr: new Map<string, TermFacts | null>(), und: new Map<string, TermFacts | null>() };
+  const concepts = new Map<string, Concept>();
+  const phrases = new Map<readonly string[], readonly Concept[]>();
+  const numbers = new Map<number, Concept>();
+  const concept = (name: string): Concept => {
+    let c = concepts.get(name);
+    if (!c) concepts.set(name, (c = { name, id: concepts.size, place: name.startsWith('p:') && name !== WHOLE_CITY, seen: 0 }));
+    return c;
+  };
+  return {
+    facts,
+    concept,
+    phraseConcepts(names) {
+      let list = phrases.get(names);
+      if (!list) phrases.set(names, (list = names.map(concept)));
+      return list;
+    },
+    numberConcept(value) {
+      let c = numbers.get(value);
+      if (!c) numbers.set(value, (c = concept(`n:${value}`)));
+      return c;
+    },
+    size: () => facts.en.size + facts.fr.size + facts.und.size + numbers.size,
+  };
+}
+
+/** The numbers of `text`, whose first digit is at `digit`. */
+function readDigits(text: string, digit: number, out: Analysis['numbers']): void {
+  // A number starts at most two characters before its first digit ("$ 5"): no need to search
+  // the text before that.
+  NUMBER.lastIndex = Math.max(0, digit - 2);
+  for (let m; (m = NUMBER.exec(text)); ) {
     const value = Number(m[2].replace(/[,\u00a0\u202f](?=\d{3}\b)/g, '').replace(',', '.'));
     if (!Number.isFinite(value)) continue;
     const unit = (m[3] ?? '').replace(/[.\s]/g, '').toLowerCase();
@@ -114,15 +241,15 @@ function readDigits(text: string, out: Analysis['numbers']): void {
 }
 
 /** "five hundred bucks", "dix piasses", "deux mille". */
-function readNumberWords(terms: readonly string[], lexicon: Lexicon, out: Analysis['numbers']): void {
-  for (let i = 0; i < terms.length; i++) {
+function readNumberWords(terms: readonly TermFacts[], count: number, out: Analysis['numbers']): void {
+  for (let i = 0; i < count; i++) {
     // A multiplier alone ("50 cents", "cent fois") is no number word.
-    if (typeof (lexicon.numberWord(terms[i]) ?? {}) !== 'number') continue;
+    if (typeof terms[i].number !== 'number') continue;
     let total = 0;
     let current = 0;
     let j = i;
-    for (; j < terms.length; j++) {
-      const w = lexicon.numberWord(terms[j]);
+    for (; j < count; j++) {
+      const w = terms[j].number;
       if (w === undefined) break;
       if (typeof w === 'number') current += w;
       else if (w.times >= 1000) {
@@ -131,7 +258,7 @@ function readNumberWords(terms: readonly string[], lexicon: Lexicon, out: Analys
       } else current = Math.max(current, 1) * w.times;
     }
     const value = total + current;
-    const next = terms[j] ?? '';
+    const next = j < count ? terms[j].word : '';
     (MONEY_WORDS.has(next) ? out.money : out.plain).add(value);
     i = j - 1;
   }

@@ -26,10 +26,11 @@ export interface Lexicon {
   /** Concepts of a single folded term, looked up by form, then by stem in the given languages. */
   single(term: string, langs: readonly Lang[]): readonly string[] | undefined;
   /**
-   * Concepts of the longest phrase starting at `start`, with its length in terms. `keys` are the
-   * text's terms passed through `phraseKey`, computed once by the caller.
+   * The phrases that start with a term (its `phraseKey`), as a tree keyed by the following terms'
+   * `phraseKey`: undefined for the many terms that start none, so a text costs one lookup per
+   * term. `longest` walks it.
    */
-  phrase(keys: readonly string[], start: number): PhraseHit | undefined;
+  phraseStart(key: string): PhraseNode | undefined;
   /** Value of a number word, or a multiplier (`{ times: 100 }`). */
   numberWord(term: string): number | { times: number } | undefined;
   /** Words that say nothing about what a claim is about (negations, fillers, chat). */
@@ -61,14 +62,17 @@ function buildLexicon(
   // entry's language is not recorded and a post's inflection may differ from the listed form.
   const byForm = { en: new Map<string, string[]>(), fr: new Map<string, string[]>() };
   const byStem = { en: new Map<string, string[]>(), fr: new Map<string, string[]>() };
-  const phrases = newPhraseIndex();
-  const addPhrase = (index: PhraseIndex, key: string[], concept: string) => {
-    let joined = '';
+  const phrases = new Map<string, PhraseNode>();
+  const addPhrase = (key: string[], concept: string) => {
+    let level = phrases;
+    let node: PhraseNode | undefined;
     for (const part of key) {
-      joined = joined ? `${joined} ${part}` : part;
-      index.prefixes.add(joined);
+      node = level.get(part);
+      if (!node) level.set(part, (node = { next: new Map(), concepts: undefined }));
+      level = node.next;
     }
-    add(index.phrases, joined, concept);
+    node!.concepts ??= [];
+    if (!node!.concepts.includes(concept)) node!.concepts.push(concept);
   };
   const add = (map: Map<string, string[]>, key: string, concept: string) => {
     const list = map.get(key);
@@ -88,7 +92,7 @@ function buildLexicon(
         }
         continue;
       }
-      addPhrase(phrases, terms.map(phraseKey), concept);
+      addPhrase(terms.map(phraseKey), concept);
     }
   }
   const numberWords = new Map<string, number | { times: number }>();
@@ -103,7 +107,7 @@ function buildLexicon(
       }
       return undefined;
     },
-    phrase: (keys, start) => longest(phrases, keys, start),
+    phraseStart: (key) => phrases.get(key),
     numberWord: (term) => numberWords.get(term),
     ignores: (term) => ignored.has(term),
   };
@@ -117,16 +121,12 @@ function frenchPluralVerb(term: string): string {
   return term.length > 5 && term.endsWith('ent') ? stem(`${term.slice(0, -3)}e`, 'fr') : '';
 }
 
-type PhraseHit = { concepts: readonly string[]; length: number };
+export type PhraseHit = { concepts: readonly string[]; length: number };
 
-interface PhraseIndex {
-  phrases: Map<string, string[]>;
-  /** Every leading part of every phrase, so a lookup stops at the first word that leads nowhere. */
-  prefixes: Set<string>;
-}
-
-function newPhraseIndex(): PhraseIndex {
-  return { phrases: new Map(), prefixes: new Set() };
+/** A term of a phrase: the phrases that go on from it, and the concepts of one that ends here. */
+export interface PhraseNode {
+  next: Map<string, PhraseNode>;
+  concepts: string[] | undefined;
 }
 
 /**
@@ -137,15 +137,16 @@ export function phraseKey(term: string): string {
   return term.length > 3 && (term.endsWith('s') || term.endsWith('x')) && !term.endsWith('ss') ? term.slice(0, -1) : term;
 }
 
-/** Longest phrase of `parts` from `start`. */
-function longest(index: PhraseIndex, parts: readonly string[], start: number): PhraseHit | undefined {
+/**
+ * Longest phrase from `start`, given the node of its first term and the text's terms with their
+ * phraseKey (`terms[i].key`, for i < `count`). A phrase has at least two terms.
+ */
+export function longest(first: PhraseNode, terms: readonly { key: string }[], count: number, start: number): PhraseHit | undefined {
   let best: PhraseHit | undefined;
-  let key = parts[start];
-  for (let end = start + 1; index.prefixes.has(key); end++) {
-    const hit = end - start >= 2 ? index.phrases.get(key) : undefined;
-    if (hit && (!best || end - start > best.length)) best = { concepts: hit, length: end - start };
-    if (end >= parts.length) break;
-    key = `${key} ${parts[end]}`;
+  let node: PhraseNode | undefined = first;
+  for (let end = start + 1; node && end < count; end++) {
+    node = node.next.get(terms[end].key);
+    if (node?.concepts) best = { concepts: node.concepts, length: end - start + 1 };
   }
   return best;
 }

@@ -27,7 +27,7 @@
  * Thresholds: 0.38 for a confident match (alert), 0.2 for a plausible one (digest).
  */
 import { analyseText, type Analysed, type Lang } from '../text.ts';
-import { analyze, analyzeTokens, type Analysis } from './analyze.ts';
+import { analyze, newFeatures, readFeatures, type Analysis, type Concept, type Features } from './analyze.ts';
 import { loadLexicon, type Lexicon } from './lexicon.ts';
 import type { Claim } from './load.ts';
 import { detectStance, type Stance } from './stance.ts';
@@ -73,6 +73,25 @@ interface Doc {
   analysis: Analysis;
 }
 
+/** What the matcher knows of a concept a post may show. */
+interface Weight {
+  /** Added to the post's squared norm. */
+  norm2: number;
+  /** Set for a concept some claim uses. */
+  indexed: Indexed | undefined;
+}
+
+interface Indexed {
+  id: number;
+  idf: number;
+  /** idf², as the dot product adds it. */
+  idf2: number;
+  /** The wordings that use it, in order. */
+  docs: Int32Array;
+  /** Used by more than half of the claims. */
+  common: boolean;
+}
+
 let sharedLexicon: Lexicon | undefined;
 
 export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherOptions = {}): ClaimMatcher {
@@ -99,8 +118,8 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
   const idf = new Map<string, number>();
   for (const [c, f] of df) idf.set(c, Math.log(1 + (n - f + 0.5) / (f + 0.5)));
   const maxIdf = Math.log(1 + (n + 0.5) / 0.5);
-  const unseen = (opts.unseenWeight ?? UNSEEN_WEIGHT) * maxIdf;
-  const unseenKnown = (opts.unseenKnownWeight ?? UNSEEN_KNOWN_WEIGHT) * maxIdf;
+  const unseen: Weight = { norm2: ((opts.unseenWeight ?? UNSEEN_WEIGHT) * maxIdf) ** 2, indexed: undefined };
+  const unseenKnown: Weight = { norm2: ((opts.unseenKnownWeight ?? UNSEEN_KNOWN_WEIGHT) * maxIdf) ** 2, indexed: undefined };
   // Concepts found in more than half of the claims do not count towards the two a match needs.
   const common = new Set([...df].filter(([, f]) => f > Math.max(1, n / 2)).map(([c]) => c));
 
@@ -119,52 +138,136 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
       docs.push({ claim, norm2, analysis });
     }
   });
-  // Scratch space for one match: accumulated dot products per wording, and the wordings touched.
+  // Which concepts each wording uses, as one bit per concept (Indexed.id) in a row of words per
+  // wording: a membership test is one array read.
+  const rowWords = (postings.size + 31) >>> 5;
+  const uses = new Int32Array(docs.length * rowWords);
+  const index = new Map<string, Weight>();
+  for (const [c, list] of postings) {
+    const w = idf.get(c)!;
+    const indexed: Indexed = { id: index.size, idf: w, idf2: w * w, docs: Int32Array.from(list), common: common.has(c) };
+    for (const d of list) uses[d * rowWords + (indexed.id >>> 5)] |= 1 << (indexed.id & 31);
+    index.set(c, { norm2: w ** 2, indexed });
+  }
+  const docUses = (d: number, id: number) => (uses[d * rowWords + (id >>> 5)] & (1 << (id & 31))) !== 0;
+  // The same facts of each wording as typed arrays, for the loop over every wording a post touches.
+  const docNorm2 = Float64Array.from(docs, (doc) => doc.norm2);
+  const docNorm = docNorm2.map(Math.sqrt);
+
+  // What each concept of the analyses' vocabulary weighs here, by Concept id, filled as posts
+  // show them: an array read per concept instead of a lookup by name. Emptied when the analyses
+  // start a new vocabulary, whose ids mean other concepts.
+  let weights: (Weight | undefined)[] = [];
+  let vocabulary: object | undefined;
+  const weightOf = (c: Concept): Weight => {
+    let w = weights[c.id];
+    if (w === undefined) {
+      // Grown one by one, as a write far past the end would turn the array into a slow dictionary.
+      while (weights.length <= c.id) weights.push(undefined);
+      w = weights[c.id] = index.get(c.name) ?? (c.name.startsWith('w:') ? unseen : unseenKnown);
+    }
+    return w;
+  };
+
+  // Scratch space for one match, reused: the post's features, its concepts that some claim uses
+  // (and the index of each in post.concepts), the accumulated dot product of each wording, the
+  // wordings touched, and each claim's best wording so far (-1: none yet) with its score.
+  const post = newFeatures();
+  const postIndexed: Indexed[] = [];
+  const postAt: number[] = [];
   const dots = new Float64Array(docs.length);
-  const touched: number[] = [];
+  const touched = new Int32Array(docs.length);
+  const bestDoc = new Int32Array(claims.length).fill(-1);
+  const bestScore = new Float64Array(claims.length);
+  const claimsSeen: number[] = [];
   const claimTexts = claims.map((c) => [c.text.en, c.text.fr].filter((t): t is string => !!t));
 
+  /** Distinct words of the post behind the concepts it shares with a wording, common ones aside. */
+  function shared(d: number): number {
+    const words: string[] = [];
+    for (let k = 0; k < postIndexed.length; k++) {
+      const x = postIndexed[k];
+      if (x.common || !docUses(d, x.id)) continue;
+      const surface = post.surfaces[postAt[k]];
+      if (!words.includes(surface)) words.push(surface);
+    }
+    return words.length;
+  }
+
+  /** The post's words that carried the match with a wording, heaviest first. */
+  function carriers(d: number): string[] {
+    const hits: number[] = [];
+    for (let k = 0; k < postIndexed.length; k++) if (docUses(d, postIndexed[k].id)) hits.push(k);
+    return hits.sort((a, b) => postIndexed[b].idf - postIndexed[a].idf).map((k) => post.surfaces[postAt[k]]);
+  }
+
   function matchAnalysed(analysed: Analysed, lang: Lang | 'und'): ClaimMatch {
-    const post = analyzeTokens(analysed.raw, analysed.tokens, lang, lexicon);
+    readFeatures(post, analysed.raw, analysed.tokens, lang, lexicon);
+    if (post.vocabulary !== vocabulary) {
+      vocabulary = post.vocabulary;
+      weights = [];
+    }
+    // The cosine's dot products, wording by wording, summed in the order of the post's concepts.
     let postNorm2 = 0;
-    for (const c of post.concepts.keys()) {
-      const w = idf.get(c);
-      postNorm2 += (w ?? (c.startsWith('w:') ? unseen : unseenKnown)) ** 2;
-      if (w === undefined) continue;
-      for (const d of postings.get(c)!) {
-        if (dots[d] === 0) touched.push(d);
-        dots[d] += w * w;
+    let touchedCount = 0;
+    postIndexed.length = 0;
+    postAt.length = 0;
+    for (let k = 0; k < post.concepts.length; k++) {
+      const w = weightOf(post.concepts[k]);
+      postNorm2 += w.norm2;
+      const x = w.indexed;
+      if (!x) continue;
+      postIndexed.push(x);
+      postAt.push(k);
+      const list = x.docs;
+      for (let p = 0; p < list.length; p++) {
+        const d = list[p];
+        if (dots[d] === 0) touched[touchedCount++] = d;
+        dots[d] += x.idf2;
       }
     }
-    const best = new Map<number, { score: number; doc: number }>();
-    for (const d of touched) {
-      const doc = docs[d];
-      const raw = dots[d] / Math.sqrt(doc.norm2 * postNorm2);
+    // Each claim keeps its best wording; claimsSeen lists the claims in the order they first
+    // passed, which the stable ranking below keeps for equal scores. Most touched wordings share
+    // a word or two and score far below the threshold: a bound with the norms' square roots,
+    // taken at load, rules them out with a multiplication. Its margin covers the rounding of
+    // sqrt(a)·sqrt(b) against sqrt(a·b), so no wording at the threshold is ruled out.
+    const floor = candidateThreshold * Math.sqrt(postNorm2) * (1 - 1e-9);
+    // A post that states no amount, time or place contradicts no wording.
+    const checkAgreement = post.numbers.money.size + post.numbers.time.size + post.places.size > 0;
+    for (let k = 0; k < touchedCount; k++) {
+      const d = touched[k];
+      const dot = dots[d];
       dots[d] = 0;
+      if (dot < floor * docNorm[d]) continue;
+      const raw = dot / Math.sqrt(docNorm2[d] * postNorm2);
       // Agreement can only lower a score: skip it where the score is already too low.
       if (raw < candidateThreshold) continue;
-      const score = raw * agreement(post, doc.analysis);
-      const prev = best.get(doc.claim);
-      if (!prev || score > prev.score) best.set(doc.claim, { score, doc: d });
+      const doc = docs[d];
+      const score = checkAgreement ? raw * agreement(post, doc.analysis) : raw;
+      const c = doc.claim;
+      if (bestDoc[c] < 0) claimsSeen.push(c);
+      else if (!(score > bestScore[c])) continue;
+      bestDoc[c] = d;
+      bestScore[c] = score;
     }
-    touched.length = 0;
+    rankByScore(claimsSeen, bestScore);
     // One shared idea is a topic, not a claim: a match, even a plausible one, needs two words.
     // Only the best few are reported, so the check stops once they are found.
-    const ranked: [number, { score: number; doc: number }][] = [];
-    for (const entry of [...best.entries()].sort((a, b) => b[1].score - a[1].score)) {
+    const ranked: number[] = [];
+    for (const c of claimsSeen) {
       if (ranked.length > MAX_CANDIDATES) break;
-      if (entry[1].score >= candidateThreshold && shared(post, docs[entry[1].doc].analysis, common) >= 2) ranked.push(entry);
+      if (bestScore[c] >= candidateThreshold && shared(bestDoc[c]) >= 2) ranked.push(c);
     }
-    const top = ranked[0];
-    const confident = top && top[1].score >= claimThreshold ? top : undefined;
-    const claim = confident
-      ? { id: claims[confident[0]].id, score: round(confident[1].score), terms: carriers(post, docs[confident[1].doc].analysis, idf) }
-      : null;
+    const top = ranked.length ? ranked[0] : -1;
+    const confident = top >= 0 && bestScore[top] >= claimThreshold ? top : -1;
+    const claim = confident >= 0 ? { id: claims[confident].id, score: round(bestScore[confident]), terms: carriers(bestDoc[confident]) } : null;
     const candidates = ranked
       .filter((r) => r !== confident)
       .slice(0, MAX_CANDIDATES)
-      .map(([c, b]) => ({ id: claims[c].id, score: round(b.score) }));
-    const stance = top ? detectStance(analysed.raw, claimTexts[top[0]], analysed.folded) : null;
+      .map((c) => ({ id: claims[c].id, score: round(bestScore[c]) }));
+    for (const c of claimsSeen) bestDoc[c] = -1;
+    claimsSeen.length = 0;
+    const stance = top >= 0 ? detectStance(analysed.raw, claimTexts[top], analysed.folded) : null;
     return { claim, candidates, stance };
   }
 
@@ -180,7 +283,7 @@ function variantLang(text: string): Lang | 'und' {
 }
 
 /** Multiplier below 1 when the post contradicts the wording on an amount, a time or a place. */
-function agreement(post: Analysis, doc: Analysis): number {
+function agreement(post: Features, doc: Analysis): number {
   let factor = 1;
   if (disagree(post.numbers.money, doc.numbers.money)) factor *= DISAGREE_NUMBER;
   if (disagree(post.numbers.time, doc.numbers.time)) factor *= DISAGREE_NUMBER;
@@ -195,19 +298,17 @@ function disagree<T>(a: Set<T>, b: Set<T>): boolean {
   return true;
 }
 
-/** Distinct words of the post behind the shared concepts that are not common to most claims. */
-function shared(post: Analysis, doc: Analysis, common: Set<string>): number {
-  const words = new Set<string>();
-  for (const [c, surface] of post.concepts) if (doc.concepts.has(c) && !common.has(c)) words.add(surface);
-  return words.size;
-}
-
-/** The post's words that carried the match, heaviest first. */
-function carriers(post: Analysis, doc: Analysis, idf: Map<string, number>): string[] {
-  return [...post.concepts.entries()]
-    .filter(([c]) => doc.concepts.has(c))
-    .sort((a, b) => idf.get(b[0])! - idf.get(a[0])!)
-    .map(([, surface]) => surface);
+/**
+ * Sorts claims by score, highest first, keeping the order of equal scores (as a stable sort
+ * would): by insertion, as a post has a handful of candidates and a comparator call costs more.
+ */
+function rankByScore(list: number[], score: Float64Array): void {
+  for (let i = 1; i < list.length; i++) {
+    const c = list[i];
+    let j = i;
+    for (; j > 0 && score[list[j - 1]] < score[c]; j--) list[j] = list[j - 1];
+    list[j] = c;
+  }
 }
 
 function round(x: number): number {
