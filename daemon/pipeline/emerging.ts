@@ -8,7 +8,7 @@ import type { Lang } from '../../rules/text.ts';
 import { BurstDetector, type Burst, type DetectorOptions } from '../../rules/bursts/detector.ts';
 import { BurstKeys } from '../../rules/bursts/keys.ts';
 import { StoryGrouper } from '../../rules/stories/grouper.ts';
-import { contentTerms } from '../../rules/stories/terms.ts';
+import { contentTerms, textWords } from '../../rules/stories/terms.ts';
 import type { Db, Writer } from '../../storage/db.ts';
 import { activeBursts, endBurst, recentItems, recentStories, saveBurst, storyStore, type StoryStore } from '../../storage/stories.ts';
 import type { NewItemHook, StoredItem } from './ingest.ts';
@@ -62,9 +62,10 @@ export class Emerging {
       const text = `${stored.item.title}\n${stored.item.text}`;
       const lang = asLang(stored.verdict.lang);
       const at = Math.min(stored.item.publishedAt ?? stored.at, stored.at);
-      // Both the grouper and the burst keys start from the item's content terms.
-      const terms = contentTerms(text, lang);
-      const assigned = this.grouper.add({ id: stored.id, at, text, lang, source: stored.sourceId, terms });
+      // The grouper and the burst keys start from the item's words, tokenized once for both.
+      const words = textWords(text);
+      const terms = contentTerms(text, lang, words);
+      const assigned = this.grouper.add({ id: stored.id, at, text, lang, source: stored.sourceId, terms, words });
       this.bound().linkItem(stored.id, assigned.storyId);
       const ruleIds = stored.verdict.topics.map((t) => t.ruleId);
       this.detector.observe({ itemId: stored.id, at, keys: this.keys.of({ text, lang, terms, storyId: assigned.storyId, ruleIds }) });

@@ -15,9 +15,9 @@
  * Restart: `restore(storedStories, itemsOfTheLastDays)` re-indexes the stories from their stored
  * `signature` and rebuilds the word statistics from the items, so new items keep joining them.
  */
-import type { Lang } from '../text.ts';
+import type { Lang, Token } from '../text.ts';
 import { decodeSignature, encodeSignature, LshIndex, minhash, similarity } from './minhash.ts';
-import { contentTerms, watchTerms } from './terms.ts';
+import { contentTerms, textWords, watchTerms } from './terms.ts';
 import { cosine, countTerms, RollingDocFreq, weigh, type TermCounts, type TermFreq } from './tfidf.ts';
 
 export interface StoryItem {
@@ -30,6 +30,8 @@ export interface StoryItem {
   source: string;
   /** `contentTerms(text, lang)`, when the caller has them already. */
   terms?: string[];
+  /** `textWords(text)`, when the caller has them already. */
+  words?: Token[];
 }
 
 /** What must be stored to let later items join a story after a restart. */
@@ -105,7 +107,27 @@ interface StoryState extends Omit<Story, 'signature' | 'sources' | 'langs'> {
   indexed: Set<string>;
   /** The `add` call that last looked at the story, so each candidate is weighed once per item. */
   visit: number;
+  /** The `add` call whose shared-term sums below are current (set while summing the item's terms). */
+  summed: number;
+  /** Over the terms the item shares with the story: Σ w·unit·idf, Σ (unit·idf)², Σ unit². */
+  dot: number;
+  shared2: number;
+  sharedUnits2: number;
+  /** Where the story stands in the holders of each term of its profile. */
+  held: Map<string, number>;
   topicLang: string;
+}
+
+/**
+ * The stories of one language holding a term in their profile, with the term's unit in each; arrays
+ * side by side rather than a map, because they are read far more often than changed.
+ */
+type Holders = Map<string, { stories: StoryState[]; units: number[] }>;
+
+interface ItemTerm {
+  t: string;
+  w: number;
+  idf: number;
 }
 
 export class StoryGrouper {
@@ -114,6 +136,8 @@ export class StoryGrouper {
   private readonly live = new Map<number, StoryState>();
   private readonly lsh = new LshIndex<number>();
   private readonly byTerm = new Map<string, Set<StoryState>>();
+  /** Per topic language: term → stories whose profile has it now (unlike `byTerm`, trimmed terms leave). */
+  private readonly holders = new Map<string, Holders>();
   private visits = 0;
   private readonly df: RollingDocFreq;
   private nextId: number;
@@ -131,9 +155,10 @@ export class StoryGrouper {
 
   add(item: StoryItem): Assignment {
     this.expire(item.at);
-    const terms = item.terms ?? contentTerms(item.text, item.lang);
+    const words = item.words ?? textWords(item.text);
+    const terms = item.terms ?? contentTerms(item.text, item.lang, words);
     this.df.add(item.at, terms);
-    const sig = minhash(item.text);
+    const sig = minhash(item.text, words);
     const counts = countTerms(terms);
 
     const dup = this.nearestDuplicate(sig, item.at);
@@ -162,6 +187,11 @@ export class StoryGrouper {
       profile: { terms: [], units: [], freqs: [], units2: 0 },
       indexed: new Set(),
       visit: 0,
+      summed: 0,
+      dot: 0,
+      shared2: 0,
+      sharedUnits2: 0,
+      held: new Map(),
       topicLang: item.lang,
     };
     this.live.set(story.id, story);
@@ -201,13 +231,21 @@ export class StoryGrouper {
         profile: { terms: [], units: [], freqs: [], units2: 0 },
         indexed: new Set(),
         visit: 0,
+        summed: 0,
+        dot: 0,
+        shared2: 0,
+        sharedUnits2: 0,
+        held: new Map(),
         topicLang: s.langs[0] ?? 'und',
       };
       this.reprofile(state);
       this.live.set(s.id, state);
       this.oldestLastSeen = Math.min(this.oldestLastSeen, state.lastSeen);
       for (const sig of state.sigs) this.lsh.add(sig, s.id);
-      for (const t of state.terms.keys()) this.indexTerm(t, state);
+      for (const t of state.terms.keys()) {
+        this.indexTerm(t, state);
+        this.hold(t, state);
+      }
       this.nextId = Math.max(this.nextId, s.id + 1);
     }
   }
@@ -228,43 +266,67 @@ export class StoryGrouper {
   private nearestTopic(counts: TermCounts, item: StoryItem): { story: StoryState; sim: number } | undefined {
     const vec = weigh(counts, this.df, this.watch, this.opts.watchWeight);
     const base = this.df.idfBase;
-    const itemTerms = [...vec].map(([t, w]) => ({ t, w, idf: base - this.df.freq(t).ln, weight: this.weightOf(t) }));
+    const itemTerms: ItemTerm[] = [];
+    for (const [t, w] of vec) itemTerms.push({ t, w, idf: base - this.df.freq(t).ln });
     let norm2 = 0;
     for (const { w } of itemTerms) norm2 += w * w;
-    let best: { story: StoryState; sim: number } | undefined;
-    // Candidates: stories sharing a word that is neither the institution's name nor in most items,
-    // each taken once, in the order they are first met.
     const visit = ++this.visits;
+    this.sumShared(itemTerms, item.lang, visit);
+    // Candidates: stories sharing a word that is neither the institution's name nor in most items,
+    // each taken once, numbered in the order they are first met (the first of equals wins).
+    const open: { story: StoryState; rank: number; bound: number }[] = [];
+    let rank = 0;
     for (const t of counts.keys()) {
       if (this.watch.has(t) || (this.df.docs >= COMMON_MIN_DOCS && this.df.share(t) > COMMON_SHARE)) continue;
       for (const story of this.byTerm.get(t) ?? []) {
         if (story.visit === visit) continue;
         story.visit = visit;
-        const sim = this.topicSimilarity(vec, itemTerms, norm2, base, story, item, best?.sim ?? 0);
-        if (sim !== undefined && (!best || sim > best.sim)) best = { story, sim };
+        rank++;
+        if (item.at - story.lastSeen > this.opts.topicWindowMs) continue;
+        // Stems of different languages do not compare; a bilingual story forms through duplicates of tags and names only.
+        if (story.topicLang !== item.lang) continue;
+        const bound = this.bound(norm2, story, visit);
+        if (bound * (1 + 1e-9) >= this.opts.sameTopic) open.push({ story, rank, bound });
       }
+    }
+    // Weighing a whole profile into a new map for each candidate was most of the cost: take the
+    // candidates from the highest bound down, and stop once no bound can reach the best cosine.
+    open.sort((a, b) => b.bound - a.bound);
+    let best: { story: StoryState; sim: number; rank: number } | undefined;
+    for (const c of open) {
+      const bar = Math.max(this.opts.sameTopic, best?.sim ?? 0);
+      if (c.bound * (1 + 1e-9) < bar) break;
+      if (this.estimate(norm2, c.story, base) * (1 + 1e-9) < bar) continue;
+      const sim = cosine(vec, weigh(c.story.terms, this.df, this.watch, this.opts.watchWeight));
+      if (!best || sim > best.sim || (sim === best.sim && c.rank < best.rank)) best = { story: c.story, sim, rank: c.rank };
     }
     return best;
   }
 
-  /** The story's cosine with the item, or undefined when it cannot be joined or cannot beat `bestSim`. */
-  private topicSimilarity(
-    vec: Map<string, number>,
-    itemTerms: { t: string; w: number; idf: number; weight: number }[],
-    norm2: number,
-    base: number,
-    story: StoryState,
-    item: StoryItem,
-    bestSim: number,
-  ): number | undefined {
-    if (item.at - story.lastSeen > this.opts.topicWindowMs) return undefined;
-      // Stems of different languages do not compare; a bilingual story forms through duplicates of tags and names only.
-    if (story.topicLang !== item.lang) return undefined;
-    // Weighing a whole profile into a new map for each candidate was most of the cost: estimate the
-    // cosine from the profile's arrays first, and compute it exactly only where it can win.
-    const bar = Math.max(this.opts.sameTopic, bestSim);
-    if (this.estimate(itemTerms, norm2, story, base, bar) * (1 + 1e-9) < bar) return undefined;
-    return cosine(vec, weigh(story.terms, this.df, this.watch, this.opts.watchWeight));
+  /**
+   * The sums `estimate` needs, for every story of the item's language sharing a term with it: going
+   * through each term's holders once costs far less than looking each item term up in each candidate.
+   * Terms are taken in the item's order, so each story's sums add up in the same order as one by one.
+   */
+  private sumShared(itemTerms: ItemTerm[], lang: string, visit: number): void {
+    const holders = this.holders.get(lang);
+    if (!holders) return;
+    for (const { t, w, idf } of itemTerms) {
+      const holding = holders.get(t);
+      if (!holding) continue;
+      const { stories, units } = holding;
+      for (let i = 0; i < stories.length; i++) {
+        const story = stories[i];
+        const unit = units[i];
+        if (story.summed !== visit) {
+          story.summed = visit;
+          story.dot = story.shared2 = story.sharedUnits2 = 0;
+        }
+        story.dot += w * unit * idf;
+        story.shared2 += unit * idf * unit * idf;
+        story.sharedUnits2 += unit * unit;
+      }
+    }
   }
 
   private join(story: StoryState, item: StoryItem, sig: Uint32Array, counts: TermCounts): void {
@@ -280,9 +342,12 @@ export class StoryGrouper {
       this.lsh.add(sig, story.id);
     }
     for (const [t, n] of counts) story.terms.set(t, (story.terms.get(t) ?? 0) + n);
-    if (story.terms.size > MAX_TERMS * 2) trimTerms(story.terms);
-    // The story's other terms are listed already.
-    for (const t of counts.keys()) this.indexTerm(t, story);
+    if (story.terms.size > MAX_TERMS * 2) for (const t of trimTerms(story.terms)) this.unhold(t, story);
+    // The story's other terms are listed already, with units that did not change.
+    for (const t of counts.keys()) {
+      this.indexTerm(t, story);
+      this.hold(t, story);
+    }
     this.reprofile(story);
     this.changed.add(story);
   }
@@ -303,27 +368,20 @@ export class StoryGrouper {
   }
 
   /**
-   * The cosine of the item's vector and the story's profile, as `weigh` and `cosine` give it up to
-   * rounding; or, when it is sure to stay below `bar`, an upper bound of it that is below `bar` too.
+   * An upper bound of the story's cosine with the item, from the sums over shared terms only: every
+   * IDF is at least 1, so the words not shared weigh at least their units (most candidates share a
+   * word or two and stop here). 0 when nothing is shared.
    */
-  private estimate(itemTerms: { t: string; w: number; idf: number; weight: number }[], norm2: number, story: StoryState, base: number, bar: number): number {
-    const { terms, units, freqs, units2 } = story.profile;
-    let dot = 0;
-    let shared2 = 0;
-    let sharedUnits2 = 0;
-    for (const { t, w, idf, weight } of itemTerms) {
-      const n = story.terms.get(t);
-      if (n === undefined) continue;
-      const unit = (1 + Math.log(n)) * weight;
-      dot += w * unit * idf;
-      shared2 += unit * idf * unit * idf;
-      sharedUnits2 += unit * unit;
-    }
-    if (!dot) return 0;
-    // Every IDF is at least 1: the words not shared weigh at least their units, which bounds the
-    // cosine from above without reading them (most candidates share a word or two and stop here).
-    const bound = dot / Math.sqrt(norm2 * (shared2 + Math.max(0, units2 - sharedUnits2)));
-    if (bound * (1 + 1e-9) < bar) return bound;
+  private bound(norm2: number, story: StoryState, visit: number): number {
+    // A story `sumShared` did not reach shares no term.
+    if (story.summed !== visit || !story.dot) return 0;
+    const { dot, shared2, sharedUnits2 } = story;
+    return dot / Math.sqrt(norm2 * (shared2 + Math.max(0, story.profile.units2 - sharedUnits2)));
+  }
+
+  /** The cosine of the item's vector and the story's profile, as `weigh` and `cosine` give it up to rounding. */
+  private estimate(norm2: number, story: StoryState, base: number): number {
+    const { terms, units, freqs } = story.profile;
     let storyNorm2 = 0;
     for (let i = 0; i < terms.length; i++) {
       let f = freqs[i];
@@ -331,7 +389,7 @@ export class StoryGrouper {
       const v = units[i] * (base - f.ln);
       storyNorm2 += v * v;
     }
-    return norm2 && storyNorm2 ? dot / Math.sqrt(norm2 * storyNorm2) : 0;
+    return norm2 && storyNorm2 ? story.dot / Math.sqrt(norm2 * storyNorm2) : 0;
   }
 
   private indexTerm(term: string, story: StoryState): void {
@@ -339,6 +397,44 @@ export class StoryGrouper {
     let set = this.byTerm.get(term);
     if (!set) this.byTerm.set(term, (set = new Set()));
     set.add(story);
+  }
+
+  /** Lists the story among the holders of a term of its profile, with the term's current unit. */
+  private hold(term: string, story: StoryState): void {
+    const n = story.terms.get(term);
+    if (n === undefined) return;
+    let holders = this.holders.get(story.topicLang);
+    if (!holders) this.holders.set(story.topicLang, (holders = new Map()));
+    let holding = holders.get(term);
+    if (!holding) holders.set(term, (holding = { stories: [], units: [] }));
+    const unit = (1 + Math.log(n)) * this.weightOf(term);
+    const at = story.held.get(term);
+    if (at !== undefined) {
+      holding.units[at] = unit;
+      return;
+    }
+    story.held.set(term, holding.stories.length);
+    holding.stories.push(story);
+    holding.units.push(unit);
+  }
+
+  private unhold(term: string, story: StoryState): void {
+    const holders = this.holders.get(story.topicLang);
+    const holding = holders?.get(term);
+    const at = story.held.get(term);
+    if (!holding || at === undefined) return;
+    story.held.delete(term);
+    // The last holder takes the freed place (the order of holders does not matter).
+    const last = holding.stories.length - 1;
+    if (at !== last) {
+      const moved = holding.stories[last];
+      holding.stories[at] = moved;
+      holding.units[at] = holding.units[last];
+      moved.held.set(term, at);
+    }
+    holding.stories.pop();
+    holding.units.pop();
+    if (!holding.stories.length) holders!.delete(term);
   }
 
   private expire(now: number): void {
@@ -353,6 +449,7 @@ export class StoryGrouper {
       }
       this.live.delete(story.id);
       for (const sig of story.sigs) this.lsh.remove(sig, story.id);
+      for (const t of story.terms.keys()) this.unhold(t, story);
       for (const t of story.indexed) {
         const set = this.byTerm.get(t);
         set?.delete(story);
@@ -362,10 +459,12 @@ export class StoryGrouper {
   }
 }
 
-function trimTerms(terms: TermCounts): void {
-  const keep = [...terms].sort((a, b) => b[1] - a[1]).slice(0, MAX_TERMS);
+/** Keeps the story's strongest terms; returns the ones dropped. */
+function trimTerms(terms: TermCounts): string[] {
+  const sorted = [...terms].sort((a, b) => b[1] - a[1]);
   terms.clear();
-  for (const [t, n] of keep) terms.set(t, n);
+  for (const [t, n] of sorted.slice(0, MAX_TERMS)) terms.set(t, n);
+  return sorted.slice(MAX_TERMS).map(([t]) => t);
 }
 
 function toStory(s: StoryState): Story {

@@ -9,14 +9,14 @@
  * Character shingles over folded words (not word shingles) because posts are short: a light edit,
  * a "RT @x:" prefix or an appended link changes a few shingles out of many, not half of them.
  */
-import { tokenize } from '../text.ts';
+import type { Token } from '../text.ts';
+import { textWords } from './terms.ts';
 
 export const SLOTS = 64;
 const SHINGLE = 5;
 const BANDS = 16;
 const ROWS = SLOTS / BANDS;
 
-const URL = /\bhttps?:\/\/\S+|\bwww\.\S+/gi;
 // Repost markers carry no content; without them "RT @cbc: X" and "X" are the same text.
 const MARKERS = new Set(['rt', 'via', 'mt']);
 
@@ -32,6 +32,16 @@ function fmix32(h: number): number {
   return h >>> 0;
 }
 
+/** `fmix32(h)` with its top bit flipped, as a signed integer: signed order is then the unsigned order of `fmix32`. */
+function mixFlipped(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h ^ 0x80000000;
+}
+
 function fnv1a(s: string, from: number, to: number): number {
   let h = 0x811c9dc5;
   for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
@@ -39,23 +49,39 @@ function fnv1a(s: string, from: number, to: number): number {
 }
 
 /** The text the shingles are taken from: folded words, links and repost markers removed. */
-export function normaliseForShingles(text: string): string {
-  return tokenize(text.replace(URL, ' '))
+export function normaliseForShingles(text: string, words: Token[] = textWords(text)): string {
+  return words
     .map((t) => t.term)
     .filter((t) => !MARKERS.has(t))
     .join(' ');
 }
 
-export function minhash(text: string): Uint32Array {
-  const s = normaliseForShingles(text);
-  const sig = new Uint32Array(SLOTS).fill(0xffffffff);
+/** `words`: `textWords(text)`, when the caller has them already. */
+export function minhash(text: string, words?: Token[]): Uint32Array {
+  const s = normaliseForShingles(text, words);
   const n = Math.max(1, s.length - SHINGLE + 1);
-  for (let i = 0; i < n; i++) {
-    const h = fnv1a(s, i, Math.min(s.length, i + SHINGLE));
-    for (let k = 0; k < SLOTS; k++) {
-      const v = fmix32(h ^ SEEDS[k]);
-      if (v < sig[k]) sig[k] = v;
+  const hashes = new Int32Array(n);
+  for (let i = 0; i < n; i++) hashes[i] = fnv1a(s, i, Math.min(s.length, i + SHINGLE));
+  // Four slots at a time over all shingles: the running minimums stay in registers instead of
+  // being read and written in the signature for every shingle and slot. They are kept as signed
+  // 32-bit integers with the top bit flipped (same order as the unsigned hashes), which the engine
+  // compares without turning them into doubles.
+  const sig = new Uint32Array(SLOTS);
+  for (let k = 0; k < SLOTS; k += 4) {
+    const s0 = SEEDS[k] | 0, s1 = SEEDS[k + 1] | 0, s2 = SEEDS[k + 2] | 0, s3 = SEEDS[k + 3] | 0;
+    let m0 = 0x7fffffff, m1 = 0x7fffffff, m2 = 0x7fffffff, m3 = 0x7fffffff;
+    for (let i = 0; i < n; i++) {
+      const h = hashes[i];
+      const v0 = mixFlipped(h ^ s0), v1 = mixFlipped(h ^ s1), v2 = mixFlipped(h ^ s2), v3 = mixFlipped(h ^ s3);
+      if (v0 < m0) m0 = v0;
+      if (v1 < m1) m1 = v1;
+      if (v2 < m2) m2 = v2;
+      if (v3 < m3) m3 = v3;
     }
+    sig[k] = m0 ^ 0x80000000;
+    sig[k + 1] = m1 ^ 0x80000000;
+    sig[k + 2] = m2 ^ 0x80000000;
+    sig[k + 3] = m3 ^ 0x80000000;
   }
   return sig;
 }
@@ -82,38 +108,41 @@ export function decodeSignature(s: string): Uint32Array {
  * Jaccard ≥ 0.5 are found with probability ≥ 0.64 per 16 bands → ≈ 1, and dissimilar pairs rarely.
  */
 export class LshIndex<V> {
-  private readonly buckets = new Map<string, Set<V>>();
+  /** One map per band, keyed by the hash of the band's rows: numbers, not strings, to build none per lookup. */
+  private readonly bands = Array.from({ length: BANDS }, () => new Map<number, Set<V>>());
 
   add(sig: Uint32Array, value: V): void {
-    for (const key of bandKeys(sig)) {
-      let set = this.buckets.get(key);
-      if (!set) this.buckets.set(key, (set = new Set()));
+    for (let b = 0; b < BANDS; b++) {
+      const key = bandKey(sig, b);
+      let set = this.bands[b].get(key);
+      if (!set) this.bands[b].set(key, (set = new Set()));
       set.add(value);
     }
   }
 
   remove(sig: Uint32Array, value: V): void {
-    for (const key of bandKeys(sig)) {
-      const set = this.buckets.get(key);
+    for (let b = 0; b < BANDS; b++) {
+      const key = bandKey(sig, b);
+      const set = this.bands[b].get(key);
       if (!set) continue;
       set.delete(value);
-      if (!set.size) this.buckets.delete(key);
+      if (!set.size) this.bands[b].delete(key);
     }
   }
 
+  /** The values sharing a band with the signature, band by band in the order they were added. */
   candidates(sig: Uint32Array): Set<V> {
     const out = new Set<V>();
-    for (const key of bandKeys(sig)) for (const v of this.buckets.get(key) ?? []) out.add(v);
+    for (let b = 0; b < BANDS; b++) {
+      const set = this.bands[b].get(bandKey(sig, b));
+      if (set) for (const v of set) out.add(v);
+    }
     return out;
   }
 }
 
-function bandKeys(sig: Uint32Array): string[] {
-  const keys: string[] = [];
-  for (let b = 0; b < BANDS; b++) {
-    let h = b;
-    for (let r = 0; r < ROWS; r++) h = fmix32(h ^ sig[b * ROWS + r]);
-    keys.push(`${b}:${h.toString(36)}`);
-  }
-  return keys;
+function bandKey(sig: Uint32Array, b: number): number {
+  let h = b;
+  for (let r = 0; r < ROWS; r++) h = fmix32(h ^ sig[b * ROWS + r]);
+  return h;
 }

@@ -6,15 +6,23 @@
  *   watchTerms(['ottawa police', 'spo']) → Set of the stems, hashtags and handles that name the
  *                                         institution, to be down-weighted by callers
  */
-import { isStopWord, stem, tokenize, type Lang } from '../text.ts';
+import { isStopWord, stem, tokenize, type Lang, type Token } from '../text.ts';
 
 const URL = /\bhttps?:\/\/\S+|\bwww\.\S+/gi;
 
+/**
+ * The folded words of a text, links left out: what both the content terms and the near-duplicate
+ * shingles start from, so a caller needing both tokenizes once.
+ */
+export function textWords(text: string): Token[] {
+  return tokenize(text.replace(URL, ' '));
+}
+
 /** Stems of the words that carry meaning, in text order, repeats kept (callers count them). */
-export function contentTerms(text: string, lang: Lang | 'und'): string[] {
+export function contentTerms(text: string, lang: Lang | 'und', words: Token[] = textWords(text)): string[] {
   const stemLang: Lang = lang === 'fr' ? 'fr' : 'en';
   const out: string[] = [];
-  for (const { term } of tokenize(text.replace(URL, ' '))) {
+  for (const { term } of words) {
     const tagged = term[0] === '#' || term[0] === '@';
     if (tagged) {
       if (term.length > 2) out.push(term);
