@@ -1,5 +1,6 @@
 /** The one SMTP transport every notifier sends through; credentials come from the environment. */
-import nodemailer, { type Transporter } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../daemon/config.ts';
 import { secretFromEnv } from '../daemon/config.ts';
 
@@ -24,10 +25,15 @@ export interface Mailer {
   close(): void;
 }
 
+const require = createRequire(import.meta.url);
+
 export function createMailer(config: Pick<Config, 'smtp' | 'from'>): Mailer {
   const user = secretFromEnv(config.smtp.user_env);
   const pass = secretFromEnv(config.smtp.pass_env);
-  const transport: Transporter = nodemailer.createTransport({
+  // Every cycle makes a mailer but few send anything: nodemailer (some MB once loaded) and its
+  // transport come with the first message.
+  let transport: Transporter | undefined;
+  const connect = (): Transporter => (require('nodemailer') as typeof import('nodemailer')).createTransport({
     host: config.smtp.host,
     port: config.smtp.port,
     secure: config.smtp.secure,
@@ -40,6 +46,7 @@ export function createMailer(config: Pick<Config, 'smtp' | 'from'>): Mailer {
   });
   return {
     async send(msg) {
+      transport ??= connect();
       const info = await transport.sendMail({
         from: config.from,
         to: msg.to,
@@ -54,7 +61,7 @@ export function createMailer(config: Pick<Config, 'smtp' | 'from'>): Mailer {
       return { messageId: info.messageId, response: info.response ?? '' };
     },
     close() {
-      transport.close();
+      transport?.close();
     },
   };
 }
