@@ -91,25 +91,38 @@ export function createTopicMatcher(rules: CompiledRule[]): TopicExplainer {
   // The rules an atom can make true, so that an item only tries the rules one of its words
   // calls for; rules that may hold without any atom are always tried.
   const rulesOfAtom: number[][] = Array.from({ length: vocab.size }, () => []);
-  const always: boolean[] = [];
+  const always: number[] = [];
   compiled.forEach((c, i) => {
     const queries = [...c.query.en, ...c.query.fr, ...c.query.und];
-    always.push(queries.some((q) => holdsWithoutAtoms(q.node)));
+    if (queries.some((q) => holdsWithoutAtoms(q.node))) always.push(i);
     const atoms = new Set<number>();
     for (const q of queries) for (const a of keyAtoms(q.node) ?? atomsOf(q.node)) atoms.add(a);
     for (const a of atoms) rulesOfAtom[a].push(i);
   });
-  const candidate = new Uint8Array(compiled.length);
+  // Per rule, the number of the last item that made it a candidate: nothing is cleared per item,
+  // and an item costs its few candidates rather than a pass over every rule.
+  const candidateAt = new Float64Array(compiled.length).fill(-1);
+  let itemNo = 0;
+  const candidates: number[] = [];
   const tally = new LeafTally();
   const held: number[] = [];
 
-  /** Loads the item and lists the rules that hold for it in `held`. */
+  function addCandidate(r: number): void {
+    if (candidateAt[r] === itemNo) return;
+    candidateAt[r] = itemNo;
+    candidates.push(r);
+  }
+
+  /** Loads the item and lists the rules that hold for it in `held`, in rule order. */
   function findHeld(item: ItemText, tokens: ItemTokens | undefined): void {
     index.load(item, false, tokens);
-    candidate.fill(0);
-    for (const a of index.found) for (const r of rulesOfAtom[a]) candidate[r] = 1;
+    itemNo++;
+    candidates.length = 0;
+    for (const r of always) addCandidate(r);
+    for (const a of index.found) for (const r of rulesOfAtom[a]) addCandidate(r);
+    sortSmall(candidates);
     held.length = 0;
-    for (let i = 0; i < compiled.length; i++) if ((candidate[i] || always[i]) && holds(compiled[i], item, index)) held.push(i);
+    for (const i of candidates) if (holds(compiled[i], item, index)) held.push(i);
   }
 
   /** The hit of a rule known to hold: its score and terms, counted without an explanation. */
@@ -175,6 +188,16 @@ function anyHolds(queries: CompiledQuery[], ix: ItemIndex): boolean {
 function mayHold(q: CompiledQuery, ix: ItemIndex): boolean {
   for (const atoms of q.needs) if (!ix.hasAny(atoms)) return false;
   return true;
+}
+
+/** Sorts a short list of numbers in place: a few candidates, where insertion sort allocates nothing. */
+function sortSmall(list: number[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const v = list[i];
+    let j = i - 1;
+    for (; j >= 0 && list[j] > v; j--) list[j + 1] = list[j];
+    list[j + 1] = v;
+  }
 }
 
 /** Occurrences of what matched, a title counting double: ranks items within a topic. */

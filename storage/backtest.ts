@@ -5,7 +5,7 @@
  * items to back-test on, for the benchmark's million.
  */
 import Database from 'better-sqlite3';
-import { and, count, desc, eq, gt, gte, lte, max, min } from 'drizzle-orm';
+import { and, count, desc, eq, gt, gte, lte, max, min, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { Db } from './db.ts';
 import { items, matches } from './schema/items.ts';
@@ -52,20 +52,38 @@ export function countItemsSince(db: Db, since: number | null): number {
 }
 
 /**
+ * Item ids read per statement run: rows come a page at a time, each fetched in one call (a row at
+ * a time through iterate() cost more), and a page small enough to be gone before the collector
+ * would copy it as long-lived (pages of 256 cost more in collection than they saved).
+ */
+const PAGE_IDS = 64;
+
+/**
  * Items ingested since `since` (and within `ids`), newest first. Rows come as arrays from a raw
- * statement and are turned into objects one by one, so a million items cost no more memory than one.
+ * statement, a page of ids at a time, and are turned into objects one by one, so a million items
+ * cost no more memory than a page.
  */
 export function* iterateItemsSince(db: Db, since: number | null, ids?: IdRange): Generator<BacktestItem> {
+  const bounds = ids ?? idRange(itemIdBounds(db, since));
+  if (!bounds) return;
   const query = db
     .select({ id: items.id, sourceId: items.sourceId, title: items.title, text: items.text, author: items.author, lang: items.lang })
     .from(items)
-    .where(and(sinceFilter(since), ids && gt(items.id, ids.above), ids && lte(items.id, ids.upTo)))
+    .where(and(sinceFilter(since), gt(items.id, sql.placeholder('above')), lte(items.id, sql.placeholder('upTo'))))
     .orderBy(desc(items.id))
-    .toSQL();
-  const stmt = db.$client.prepare(query.sql).raw(true);
-  for (const row of stmt.iterate(...query.params) as Iterable<[number, string, string, string, string | null, string]>) {
-    yield { id: row[0], sourceId: row[1], title: row[2], text: row[3], author: row[4], lang: row[5] };
+    .prepare();
+  const page = { above: 0, upTo: 0 };
+  for (page.upTo = bounds.upTo; page.upTo > bounds.above; page.upTo = page.above) {
+    page.above = Math.max(bounds.above, page.upTo - PAGE_IDS);
+    for (const row of query.values(page) as [number, string, string, string, string | null, string][]) {
+      yield { id: row[0], sourceId: row[1], title: row[2], text: row[3], author: row[4], lang: row[5] };
+    }
   }
+}
+
+/** Every id from the lowest to the highest, or null for none. */
+function idRange(b: { min: number; max: number } | null): IdRange | null {
+  return b && { above: b.min - 1, upTo: b.max };
 }
 
 /** Topic matches recorded at ingestion, per rule id, for items ingested since `since`. */

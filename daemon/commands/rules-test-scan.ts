@@ -201,6 +201,8 @@ function sample(item: BacktestItem, terms: string[]): Sample {
 
 /** What the main thread hands a worker. */
 export interface WorkerInput {
+  /** Whether the thread runs from the TypeScript sources, and so needs their loader. */
+  typescript: boolean;
   file: string;
   plan: ScanPlan;
   shares: IdRange[];

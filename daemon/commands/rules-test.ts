@@ -150,7 +150,7 @@ async function scanAll(db: Db, plan: ScanPlan, opts: BacktestOptions): Promise<S
   const total = opts.onProgress ? countItemsSince(db, plan.since) : 0;
   const report = () => opts.onProgress?.(Atomics.load(progress, 1), total);
 
-  const workers = file && shares.length > 1 ? Array.from({ length: threads.workers }, () => startWorker({ file, plan, shares, progress }, results)) : [];
+  const workers = file && shares.length > 1 ? Array.from({ length: threads.workers }, () => startWorker({ typescript: import.meta.url.endsWith('.ts'), file, plan, shares, progress }, results)) : [];
   const scanner = new Scanner(db, plan);
   let sinceReport = 0;
   const takeShare = () => (threads.main === false ? shares.length : Atomics.add(progress, 0, 1));
