@@ -5,6 +5,7 @@
  */
 import { isStopWord, stem, tokenize, type Lang, type Token } from '../text.ts';
 import { longest, phraseKey, WHOLE_CITY, type Lexicon, type PhraseNode } from './lexicon.ts';
+import { TermTable } from './term-table.ts';
 
 export type NumberKind = 'money' | 'time' | 'plain';
 
@@ -69,10 +70,11 @@ export function readFeatures(out: Features, text: string, tokens: readonly Token
   const numbers = out.numbers;
   out.concepts.length = 0;
   out.surfaces.length = 0;
-  out.places.clear();
-  numbers.money.clear();
-  numbers.time.clear();
-  numbers.plain.clear();
+  // Most texts state no number and no place: a clear() call costs more than the size test.
+  if (out.places.size) out.places.clear();
+  if (numbers.money.size) numbers.money.clear();
+  if (numbers.time.size) numbers.time.clear();
+  if (numbers.plain.size) numbers.plain.clear();
   const vocab = vocabularyOf(lexicon);
   out.vocabulary = vocab;
   const stamp = ++analyses;
@@ -83,12 +85,14 @@ export function readFeatures(out: Features, text: string, tokens: readonly Token
   let count = 0;
   for (let t = 0; t < tokens.length; t++) {
     const term = tokens[t].term;
-    let facts: TermFacts | null | undefined;
-    // Numbers (ids, times, amounts) rarely repeat and are quick to read: kept out of the cache, they
-    // would make it many times larger, and every lookup slower for it.
-    const c0 = term.charCodeAt(0);
-    if (c0 >= 48 && c0 <= 57) facts = termFacts(term, lang, lexicon, vocab);
-    else if ((facts = cache.get(term)) === undefined) cache.set(term, (facts = termFacts(term, lang, lexicon, vocab)));
+    let facts = cache.get(term);
+    if (facts === undefined) {
+      facts = termFacts(term, lang, lexicon, vocab);
+      // Numbers (ids, times, amounts) rarely repeat and are quick to read: kept out of the cache,
+      // they would make it many times larger.
+      const c0 = term.charCodeAt(0);
+      if (c0 < 48 || c0 > 57) cache.set(term, facts);
+    }
     if (facts) terms[count++] = facts;
   }
 
@@ -109,7 +113,6 @@ export function readFeatures(out: Features, text: string, tokens: readonly Token
   const digit = text.search(DIGIT);
   if (digit >= 0) readDigits(text, digit, numbers);
   readNumberWords(terms, count, numbers);
-  terms.fill(undefined as unknown as TermFacts, 0, count);
   if (numbers.money.size + numbers.time.size + numbers.plain.size === 0) return;
   for (const kind of NUMBER_KINDS) {
     for (const v of numbers[kind]) {
@@ -150,7 +153,8 @@ interface TermFacts {
   number: number | { times: number } | undefined;
 }
 
-// The terms of the text being analysed, reused from one text to the next (analysis is synchronous).
+// The terms of the text being analysed, reused from one text to the next (analysis is synchronous):
+// entries past the current text's count are stale and never read.
 const scratchTerms: TermFacts[] = [];
 
 function termFacts(term: string, lang: Lang | 'und', lexicon: Lexicon, vocab: Vocabulary): TermFacts | null {
@@ -175,7 +179,7 @@ function resolve(term: string, lang: Lang | 'und', lexicon: Lexicon): readonly s
  * and stemming work on every repeat spares most of it) and the interned concepts.
  */
 interface Vocabulary {
-  facts: Record<Lang | 'und', Map<string, TermFacts | null>>;
+  facts: Record<Lang | 'und', TermTable<TermFacts | null>>;
   concept(name: string): Concept;
   phraseConcepts(names: readonly string[]): readonly Concept[];
   numberConcept(value: number): Concept;
@@ -195,7 +199,7 @@ function vocabularyOf(lexicon: Lexicon): Vocabulary {
 }
 
 function newVocabulary(): Vocabulary {
-  const facts = { en: new Map<string, TermFacts | null>(), fr: new Map<string, TermFacts | null>(), und: new Map<string, TermFacts | null>() };
+  const facts = { en: new TermTable<TermFacts | null>(), fr: new TermTable<TermFacts | null>(), und: new TermTable<TermFacts | null>() };
   const concepts = new Map<string, Concept>();
   const phrases = new Map<readonly string[], readonly Concept[]>();
   const numbers = new Map<number, Concept>();

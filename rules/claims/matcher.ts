@@ -153,6 +153,8 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
   // The same facts of each wording as typed arrays, for the loop over every wording a post touches.
   const docNorm2 = Float64Array.from(docs, (doc) => doc.norm2);
   const docNorm = docNorm2.map(Math.sqrt);
+  // Which kinds of fact (amount, time, place) each wording states: agreement needs both sides to.
+  const docStates = Uint8Array.from(docs, (doc) => statesOf(doc.analysis.numbers, doc.analysis.places));
 
   // What each concept of the analyses' vocabulary weighs here, by Concept id, filled as posts
   // show them: an array read per concept instead of a lookup by name. Emptied when the analyses
@@ -182,16 +184,17 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
   const claimsSeen: number[] = [];
   const claimTexts = claims.map((c) => [c.text.en, c.text.fr].filter((t): t is string => !!t));
 
-  /** Distinct words of the post behind the concepts it shares with a wording, common ones aside. */
-  function shared(d: number): number {
-    const words: string[] = [];
+  /** Whether two distinct words of the post carry the concepts it shares with a wording, common ones aside. */
+  function twoWordsShared(d: number): boolean {
+    let first: string | undefined;
     for (let k = 0; k < postIndexed.length; k++) {
       const x = postIndexed[k];
       if (x.common || !docUses(d, x.id)) continue;
       const surface = post.surfaces[postAt[k]];
-      if (!words.includes(surface)) words.push(surface);
+      if (first === undefined) first = surface;
+      else if (surface !== first) return true;
     }
-    return words.length;
+    return false;
   }
 
   /** The post's words that carried the match with a wording, heaviest first. */
@@ -207,9 +210,8 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
       vocabulary = post.vocabulary;
       weights = [];
     }
-    // The cosine's dot products, wording by wording, summed in the order of the post's concepts.
     let postNorm2 = 0;
-    let touchedCount = 0;
+    let distinctive = 0;
     postIndexed.length = 0;
     postAt.length = 0;
     for (let k = 0; k < post.concepts.length; k++) {
@@ -219,6 +221,14 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
       if (!x) continue;
       postIndexed.push(x);
       postAt.push(k);
+      if (!x.common) distinctive++;
+    }
+    // A match needs two words on concepts that are not common (see twoWordsShared): a post
+    // without two such concepts matches nothing, whatever its scores.
+    if (distinctive < 2) return { claim: null, candidates: [], stance: null };
+    // The cosine's dot products, wording by wording, summed in the order of the post's concepts.
+    let touchedCount = 0;
+    for (const x of postIndexed) {
       const list = x.docs;
       for (let p = 0; p < list.length; p++) {
         const d = list[p];
@@ -232,8 +242,7 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
     // taken at load, rules them out with a multiplication. Its margin covers the rounding of
     // sqrt(a)·sqrt(b) against sqrt(a·b), so no wording at the threshold is ruled out.
     const floor = candidateThreshold * Math.sqrt(postNorm2) * (1 - 1e-9);
-    // A post that states no amount, time or place contradicts no wording.
-    const checkAgreement = post.numbers.money.size + post.numbers.time.size + post.places.size > 0;
+    const postStates = statesOf(post.numbers, post.places);
     for (let k = 0; k < touchedCount; k++) {
       const d = touched[k];
       const dot = dots[d];
@@ -243,7 +252,8 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
       // Agreement can only lower a score: skip it where the score is already too low.
       if (raw < candidateThreshold) continue;
       const doc = docs[d];
-      const score = checkAgreement ? raw * agreement(post, doc.analysis) : raw;
+      // A wording and a post that never state the same kind of fact cannot disagree.
+      const score = postStates & docStates[d] ? raw * agreement(post, doc.analysis) : raw;
       const c = doc.claim;
       if (bestDoc[c] < 0) claimsSeen.push(c);
       else if (!(score > bestScore[c])) continue;
@@ -256,15 +266,15 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
     const ranked: number[] = [];
     for (const c of claimsSeen) {
       if (ranked.length > MAX_CANDIDATES) break;
-      if (bestScore[c] >= candidateThreshold && shared(bestDoc[c]) >= 2) ranked.push(c);
+      if (bestScore[c] >= candidateThreshold && twoWordsShared(bestDoc[c])) ranked.push(c);
     }
     const top = ranked.length ? ranked[0] : -1;
     const confident = top >= 0 && bestScore[top] >= claimThreshold ? top : -1;
     const claim = confident >= 0 ? { id: claims[confident].id, score: round(bestScore[confident]), terms: carriers(bestDoc[confident]) } : null;
-    const candidates = ranked
-      .filter((r) => r !== confident)
-      .slice(0, MAX_CANDIDATES)
-      .map((c) => ({ id: claims[c].id, score: round(bestScore[c]) }));
+    const candidates: ClaimMatch['candidates'] = [];
+    for (const c of ranked) {
+      if (c !== confident && candidates.length < MAX_CANDIDATES) candidates.push({ id: claims[c].id, score: round(bestScore[c]) });
+    }
     for (const c of claimsSeen) bestDoc[c] = -1;
     claimsSeen.length = 0;
     const stance = top >= 0 ? detectStance(analysed.raw, claimTexts[top], analysed.folded) : null;
@@ -280,6 +290,11 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
 function variantLang(text: string): Lang | 'und' {
   const l = detectLanguage(text, undefined, { languages: ['en', 'fr'], minLength: 1 });
   return l === 'en' || l === 'fr' ? l : 'und';
+}
+
+/** One bit for each kind of fact that agreement compares and the text states. */
+function statesOf(numbers: Analysis['numbers'], places: Set<string>): number {
+  return (numbers.money.size ? 1 : 0) | (numbers.time.size ? 2 : 0) | (places.size ? 4 : 0);
 }
 
 /** Multiplier below 1 when the post contradicts the wording on an amount, a time or a place. */

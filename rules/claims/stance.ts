@@ -250,15 +250,19 @@ const CUES: Cue[] = [
 
 // Cues by the first three letters of a run (base 27, a = 1, so that shorter runs have keys of
 // their own), in a typed array: a run costs one array read. A prefix shorter than three letters
-// is filed under every key it can begin.
+// is filed under every key it can begin. Bytes, as there are fewer than 256 lists: the table then
+// stays in the processor's first-level cache.
 const KEY_LETTERS = 3;
 const { cueIndex, cueLists } = buildCueTable();
 
-function buildCueTable(): { cueIndex: Uint16Array; cueLists: Cue[][] } {
-  const cueIndex = new Uint16Array(27 ** KEY_LETTERS);
+function buildCueTable(): { cueIndex: Uint8Array; cueLists: Cue[][] } {
+  const cueIndex = new Uint8Array(27 ** KEY_LETTERS);
   const cueLists: Cue[][] = [[]];
   const file = (key: number, cue: Cue) => {
-    if (!cueIndex[key]) cueIndex[key] = cueLists.push([]) - 1;
+    if (!cueIndex[key]) {
+      if (cueLists.length > 255) throw new Error('too many cue lists for a byte index');
+      cueIndex[key] = cueLists.push([]) - 1;
+    }
     cueLists[cueIndex[key]].push(cue);
   };
   const extend = (key: number, letters: number, cue: Cue) => {
