@@ -25,6 +25,7 @@
  * tables of its own, and ongoing bursts are not flagged twice.
  */
 import { keyId, type KeyKind, type KeyRef, type WeightedKey } from './keys.ts';
+import { BucketCounts, ItemLog, SeqList } from './series.ts';
 import { surprise } from './tail.ts';
 
 const MINUTE = 60_000;
@@ -94,10 +95,11 @@ export const defaultDetectorOptions: DetectorOptions = {
 const MAX_ITEMS = 200;
 
 interface KeyState extends KeyRef {
-  counts: Map<number, number>;
+  counts: BucketCounts;
   /** Sum of `counts`. */
   total: number;
-  recent: { at: number; itemId: number }[];
+  /** The key's recent items, as numbers in `log`, in arrival order. */
+  recent: SeqList;
 }
 
 interface Ongoing extends Burst {
@@ -116,6 +118,8 @@ interface Check {
 export class BurstDetector {
   readonly opts: DetectorOptions;
   private readonly keys = new Map<string, KeyState>();
+  /** Time and id of each recent item, referred to by number from the keys it counts towards. */
+  private readonly log = new ItemLog();
   /** Items per bucket, all keys together: the stream's own rhythm. */
   private readonly volume = new Map<number, number>();
   private firstBucket = Infinity;
@@ -124,25 +128,32 @@ export class BurstDetector {
   /** Key id → the ongoing burst it belongs to (as main or related key). */
   private readonly owner = new Map<string, Ongoing>();
   private readonly localTime = new Map<number, { hour: number; weekend: boolean }>();
-  private readonly hourFmt: Intl.DateTimeFormat;
+  /**
+   * Made on first use: a date formatter brings in some 7 MB of locale data, and a detector whose
+   * history holds no items never needs a local hour.
+   */
+  private hourFmt: Intl.DateTimeFormat | undefined;
   private lastPrune = -Infinity;
 
   constructor(options: Partial<DetectorOptions> = {}) {
     this.opts = { ...defaultDetectorOptions, ...options };
-    this.hourFmt = new Intl.DateTimeFormat('en-US', { timeZone: this.opts.timezone, hour: 'numeric', hourCycle: 'h23', weekday: 'short' });
+    // A wrong time zone must still fail here, at start: a canonical name is known good from the
+    // list of zones (cheap), and any other name (an alias, or a mistake) is tried right away.
+    if (!Intl.supportedValuesOf('timeZone').includes(this.opts.timezone)) this.clock();
   }
 
   observe(obs: Observation): void {
     const b = this.bucket(obs.at);
     this.firstBucket = Math.min(this.firstBucket, b);
     this.volume.set(b, (this.volume.get(b) ?? 0) + 1);
+    const seq = this.log.add(obs.at, obs.itemId);
     for (const k of obs.keys) {
       const id = keyId(k);
       let s = this.keys.get(id);
-      if (!s) this.keys.set(id, (s = { kind: k.kind, key: k.key, counts: new Map(), total: 0, recent: [] }));
-      s.counts.set(b, (s.counts.get(b) ?? 0) + k.weight);
+      if (!s) this.keys.set(id, (s = { kind: k.kind, key: k.key, counts: new BucketCounts(), total: 0, recent: new SeqList() }));
+      s.counts.add(b, k.weight);
       s.total += k.weight;
-      s.recent.push({ at: obs.at, itemId: obs.itemId });
+      s.recent.push(seq);
       this.touched.set(id, Math.max(this.touched.get(id) ?? 0, obs.at));
     }
   }
@@ -154,7 +165,7 @@ export class BurstDetector {
     const now = sorted.length ? sorted[sorted.length - 1].at : Date.now();
     for (const b of ongoing) {
       const state = this.keys.get(keyId(b));
-      const itemIds = state ? state.recent.filter((r) => r.at > now - b.windowMs).map((r) => r.itemId) : [];
+      const itemIds = state ? this.recentItems(state, now - b.windowMs, Infinity) : [];
       const burst: Ongoing = {
         ...b,
         ref: `${keyId(b)}@${b.flaggedAt}`,
@@ -188,11 +199,11 @@ export class BurstDetector {
     const flagged: Ongoing[] = [];
     for (const c of candidates) {
       const id = keyId(c.state);
-      const window = c.state.recent.filter((r) => r.at > now - c.windowMs && r.at <= now);
-      const host = this.overlapping(window.map((r) => r.itemId));
+      const window = this.recentItems(c.state, now - c.windowMs, now);
+      const host = this.overlapping(window);
       if (host) {
         host.relatedKeys.push(id);
-        for (const r of window) host.items.add(r.itemId);
+        for (const itemId of window) host.items.add(itemId);
         this.owner.set(id, host);
         continue;
       }
@@ -206,11 +217,11 @@ export class BurstDetector {
         baseline: c.baseline,
         score: c.score,
         windowMs: c.windowMs,
-        itemIds: window.slice(-MAX_ITEMS).map((r) => r.itemId),
+        itemIds: window.slice(-MAX_ITEMS),
         relatedKeys: [],
         status: 'active',
         lastHotAt: now,
-        items: new Set(window.map((r) => r.itemId)),
+        items: new Set(window),
       };
       this.ongoing.set(burst.ref, burst);
       this.owner.set(id, burst);
@@ -237,9 +248,9 @@ export class BurstDetector {
           b.count = c.count;
           b.baseline = c.baseline;
           b.score = Math.max(b.score, c.score);
-          const window = state.recent.filter((r) => r.at > now - b.windowMs && r.at <= now);
-          for (const r of window) b.items.add(r.itemId);
-          b.itemIds = [...new Set([...b.itemIds, ...window.map((r) => r.itemId)])].slice(-MAX_ITEMS);
+          const window = this.recentItems(state, now - b.windowMs, now);
+          for (const itemId of window) b.items.add(itemId);
+          b.itemIds = [...new Set([...b.itemIds, ...window])].slice(-MAX_ITEMS);
         }
       }
       if (now - b.lastHotAt <= this.opts.coolDownMs) continue;
@@ -276,7 +287,7 @@ export class BurstDetector {
   private checkWindow(state: KeyState, now: number, windowMs: number, ctx: Profile): Check | undefined {
     const n = Math.max(1, Math.round(windowMs / this.opts.bucketMs));
     const cur = this.bucket(now);
-    const count = this.sum(state, cur - n + 1, cur);
+    const count = state.counts.sum(cur - n + 1, cur);
     if (count <= 0) return undefined;
     const baseline = this.baseline(state, cur, n, count, ctx);
     // Down-weighted keys count fractions of items; the test needs whole events.
@@ -291,7 +302,7 @@ export class BurstDetector {
     const span = cur - n - histStart + 1;
     if (span <= 0) return floor;
     // Counts older than the history were pruned, so everything but the window is history.
-    const hist = Math.max(0, state.total - windowCount - this.sum(state, cur + 1, cur + ctx.bucketsPerDay));
+    const hist = Math.max(0, state.total - windowCount - state.counts.sum(cur + 1, cur + ctx.bucketsPerDay));
     let factor = 0;
     for (let b = cur - n + 1; b <= cur; b++) factor += ctx.factor(b);
     const mean = (hist / span) * factor;
@@ -302,7 +313,7 @@ export class BurstDetector {
       for (let d = 1; d <= o.historyDays; d++) {
         const shift = d * ctx.bucketsPerDay;
         if (cur - n + 1 - shift < histStart) break;
-        total += this.sum(state, cur - n + 1 - shift, cur - shift);
+        total += state.counts.sum(cur - n + 1 - shift, cur - shift);
         days++;
       }
       if (days) seasonal = total / days;
@@ -315,22 +326,27 @@ export class BurstDetector {
     const cur = this.bucket(now);
     const perBucket = c.baseline / n;
     for (let b = cur - n + 1; b <= cur; b++) {
-      if ((c.state.counts.get(b) ?? 0) > perBucket) {
-        const first = c.state.recent.find((r) => this.bucket(r.at) >= b);
-        if (first) return first.at;
+      if (c.state.counts.get(b) > perBucket) {
+        const { recent } = c.state;
+        for (let i = 0; i < recent.length; i++) {
+          const at = this.log.timeOf(recent.get(i));
+          if (this.bucket(at) >= b) return at;
+        }
       }
     }
     return now;
   }
 
-  private sum(state: KeyState, from: number, to: number): number {
-    let s = 0;
-    if (to - from + 1 > state.counts.size) {
-      for (const [b, v] of state.counts) if (b >= from && b <= to) s += v;
-    } else {
-      for (let b = from; b <= to; b++) s += state.counts.get(b) ?? 0;
+  /** Ids of the key's recent items with `from < at ≤ to`, in arrival order. */
+  private recentItems(state: KeyState, from: number, to: number): number[] {
+    const out: number[] = [];
+    const { recent } = state;
+    for (let i = 0; i < recent.length; i++) {
+      const seq = recent.get(i);
+      const at = this.log.timeOf(seq);
+      if (at > from && at <= to) out.push(this.log.itemOf(seq));
     }
-    return s;
+    return out;
   }
 
   private bucket(at: number): number {
@@ -348,7 +364,10 @@ export class BurstDetector {
     const seen = new Float64Array(48);
     let total = 0;
     let buckets = 0;
-    for (let b = from; b < cur; b++) {
+    // Without items in the history every factor is 1: the local hours are not needed.
+    let any = false;
+    for (const b of this.volume.keys()) any ||= b >= from && b < cur;
+    for (let b = any ? from : cur; b < cur; b++) {
       const v = this.volume.get(b) ?? 0;
       const slot = this.slot(b);
       sums[slot] += v;
@@ -385,7 +404,7 @@ export class BurstDetector {
     const hourIndex = Math.floor((b * this.opts.bucketMs) / HOUR);
     let t = this.localTime.get(hourIndex);
     if (!t) {
-      const parts = this.hourFmt.formatToParts(new Date(hourIndex * HOUR));
+      const parts = this.clock().formatToParts(new Date(hourIndex * HOUR));
       const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? 0) % 24;
       const wd = parts.find((p) => p.type === 'weekday')?.value;
       t = { hour, weekend: wd === 'Sat' || wd === 'Sun' };
@@ -394,24 +413,28 @@ export class BurstDetector {
     return (t.weekend ? 24 : 0) + t.hour;
   }
 
+  private clock(): Intl.DateTimeFormat {
+    return (this.hourFmt ??= new Intl.DateTimeFormat('en-US', { timeZone: this.opts.timezone, hour: 'numeric', hourCycle: 'h23', weekday: 'short' }));
+  }
+
   private prune(now: number): void {
     const o = this.opts;
     const maxWindow = Math.max(...o.windowsMs);
     for (const [id, last] of this.touched) if (last < now - maxWindow) this.touched.delete(id);
+    let oldestSeq = this.log.next;
     for (const s of this.keys.values()) {
+      const { recent } = s;
       let i = 0;
-      while (i < s.recent.length && s.recent[i].at <= now - maxWindow - o.bucketMs) i++;
-      if (i) s.recent.splice(0, i);
+      while (i < recent.length && this.log.timeOf(recent.get(i)) <= now - maxWindow - o.bucketMs) i++;
+      recent.dropFirst(i);
+      if (recent.length) oldestSeq = Math.min(oldestSeq, recent.get(0));
     }
+    this.log.forgetBefore(oldestSeq);
     if (now - this.lastPrune < HOUR) return;
     this.lastPrune = now;
     const oldest = this.bucket(now - o.historyDays * DAY - maxWindow);
     for (const [id, s] of this.keys) {
-      for (const [b, v] of s.counts) {
-        if (b >= oldest) continue;
-        s.counts.delete(b);
-        s.total -= v;
-      }
+      s.counts.dropBefore(oldest, (v) => (s.total -= v));
       if (!s.counts.size && !this.owner.has(id)) this.keys.delete(id);
     }
     for (const b of this.volume.keys()) if (b < oldest) this.volume.delete(b);

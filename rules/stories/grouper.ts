@@ -103,8 +103,8 @@ interface StoryState extends Omit<Story, 'signature' | 'sources' | 'langs'> {
   terms: TermCounts;
   /** `terms` as arrays: (1 + ln n)·watch weight of each, and its live document count; Σ units². */
   profile: { terms: string[]; units: number[]; freqs: Readonly<TermFreq>[]; units2: number };
-  /** Every term the story is listed under in `byTerm` (trimmed terms stay listed until it expires). */
-  indexed: Set<string>;
+  /** Every term the story is listed under in `byTerm`, once each (trimmed terms stay listed until it expires). */
+  indexed: string[];
   /** The `add` call that last looked at the story, so each candidate is weighed once per item. */
   visit: number;
   /** The `add` call whose shared-term sums below are current (set while summing the item's terms). */
@@ -134,7 +134,7 @@ export class StoryGrouper {
   private readonly opts: GrouperOptions;
   private readonly watch: Set<string>;
   private readonly live = new Map<number, StoryState>();
-  private readonly lsh = new LshIndex<number>();
+  private readonly lsh = new LshIndex();
   private readonly byTerm = new Map<string, Set<StoryState>>();
   /** Per topic language: term → stories whose profile has it now (unlike `byTerm`, trimmed terms leave). */
   private readonly holders = new Map<string, Holders>();
@@ -185,7 +185,7 @@ export class StoryGrouper {
       encoded: [],
       terms: new Map(),
       profile: { terms: [], units: [], freqs: [], units2: 0 },
-      indexed: new Set(),
+      indexed: [],
       visit: 0,
       summed: 0,
       dot: 0,
@@ -229,7 +229,7 @@ export class StoryGrouper {
         encoded: [...s.signature.minhashes],
         terms: new Map(Object.entries(s.signature.terms)),
         profile: { terms: [], units: [], freqs: [], units2: 0 },
-        indexed: new Set(),
+        indexed: [],
         visit: 0,
         summed: 0,
         dot: 0,
@@ -393,10 +393,11 @@ export class StoryGrouper {
   }
 
   private indexTerm(term: string, story: StoryState): void {
-    story.indexed.add(term);
     let set = this.byTerm.get(term);
     if (!set) this.byTerm.set(term, (set = new Set()));
+    if (set.has(story)) return;
     set.add(story);
+    story.indexed.push(term);
   }
 
   /** Lists the story among the holders of a term of its profile, with the term's current unit. */

@@ -4,7 +4,7 @@
  *
  *   const sig = minhash(text)               // Uint32Array(64), estimates Jaccard similarity
  *   similarity(a, b)                        // fraction of equal slots ≈ Jaccard of the shingle sets
- *   const idx = new LshIndex<number>(); idx.add(sig, storyId); idx.candidates(sig) → Set of values
+ *   const idx = new LshIndex(); idx.add(sig, storyId); idx.candidates(sig) → Set of ids
  *
  * Character shingles over folded words (not word shingles) because posts are short: a light edit,
  * a "RT @x:" prefix or an appended link changes a few shingles out of many, not half of them.
@@ -107,42 +107,58 @@ export function decodeSignature(s: string): Uint32Array {
  * Banded LSH: two signatures share a band key with probability ≈ J^4 per band, so pairs with
  * Jaccard ≥ 0.5 are found with probability ≥ 0.64 per 16 bands → ≈ 1, and dissimilar pairs rarely.
  */
-export class LshIndex<V> {
-  /** One map per band, keyed by the hash of the band's rows: numbers, not strings, to build none per lookup. */
-  private readonly bands = Array.from({ length: BANDS }, () => new Map<number, Set<V>>());
+export class LshIndex {
+  /**
+   * One map per band, keyed by the hash of the band's rows: numbers, not strings, to build none per
+   * lookup. Nearly every band key belongs to one signature, so a bucket holds its id itself and
+   * becomes an array (in order of addition) only when shared: a set per bucket was most of the memory.
+   */
+  private readonly bands = Array.from({ length: BANDS }, () => new Map<number, number | number[]>());
 
-  add(sig: Uint32Array, value: V): void {
+  add(sig: Uint32Array, id: number): void {
     for (let b = 0; b < BANDS; b++) {
+      const band = this.bands[b];
       const key = bandKey(sig, b);
-      let set = this.bands[b].get(key);
-      if (!set) this.bands[b].set(key, (set = new Set()));
-      set.add(value);
+      const held = band.get(key);
+      if (held === undefined) band.set(key, id);
+      else if (typeof held === 'number') {
+        if (held !== id) band.set(key, [held, id]);
+      } else if (!held.includes(id)) held.push(id);
     }
   }
 
-  remove(sig: Uint32Array, value: V): void {
+  remove(sig: Uint32Array, id: number): void {
     for (let b = 0; b < BANDS; b++) {
+      const band = this.bands[b];
       const key = bandKey(sig, b);
-      const set = this.bands[b].get(key);
-      if (!set) continue;
-      set.delete(value);
-      if (!set.size) this.bands[b].delete(key);
+      const held = band.get(key);
+      if (held === undefined) continue;
+      if (typeof held === 'number') {
+        if (held === id) band.delete(key);
+        continue;
+      }
+      const at = held.indexOf(id);
+      if (at >= 0) held.splice(at, 1);
+      if (held.length === 1) band.set(key, held[0]);
     }
   }
 
-  /** The values sharing a band with the signature, band by band in the order they were added. */
-  candidates(sig: Uint32Array): Set<V> {
-    const out = new Set<V>();
+  /** The ids sharing a band with the signature, band by band in the order they were added. */
+  candidates(sig: Uint32Array): Set<number> {
+    const out = new Set<number>();
     for (let b = 0; b < BANDS; b++) {
-      const set = this.bands[b].get(bandKey(sig, b));
-      if (set) for (const v of set) out.add(v);
+      const held = this.bands[b].get(bandKey(sig, b));
+      if (held === undefined) continue;
+      if (typeof held === 'number') out.add(held);
+      else for (const id of held) out.add(id);
     }
     return out;
   }
 }
 
+/** As a signed 32-bit integer: the engine stores those in a map unboxed, unlike unsigned ones above 2³¹. */
 function bandKey(sig: Uint32Array, b: number): number {
   let h = b;
   for (let r = 0; r < ROWS; r++) h = fmix32(h ^ sig[b * ROWS + r]);
-  return h;
+  return h | 0;
 }

@@ -7,6 +7,7 @@
  *   df.add(at, terms); df.expire(now);
  *   cosine(weigh(termsA, df, watch), weigh(termsB, df, watch))
  */
+import { grown } from './grow.ts';
 
 export type TermCounts = Map<string, number>;
 
@@ -29,46 +30,73 @@ export interface TermFreq {
 
 const ABSENT: Readonly<TermFreq> = { n: 0, ln: 0, gone: true };
 
+/** A term's count with the number standing for the term in the window's arrays. */
+interface Entry extends TermFreq {
+  term: string;
+  num: number;
+}
+
+/**
+ * The window's items are kept as runs of term numbers in flat typed arrays: an array of term
+ * strings per item cost 8 bytes per term and some 80 per item, for tens of thousands of items.
+ */
 export class RollingDocFreq {
-  private readonly df = new Map<string, TermFreq>();
-  private readonly queue: { at: number; terms: string[] }[] = [];
+  private readonly df = new Map<string, Entry>();
+  /** Term number → its entry; the numbers of terms that left the window are reused. */
+  private readonly byNumber: Entry[] = [];
+  private readonly free: number[] = [];
+  /** Item k of the window: time `ats[k]`, terms `terms[ends[k - 1] .. ends[k]]` (from 0 for k = 0). */
+  private ats = new Float64Array(1024);
+  private ends = new Int32Array(1024);
+  private terms = new Int32Array(16_384);
   private head = 0;
+  private count = 0;
 
   constructor(private readonly windowMs: number) {}
 
   get docs(): number {
-    return this.queue.length - this.head;
+    return this.count - this.head;
   }
 
   add(at: number, terms: Iterable<string>): void {
     const unique = [...new Set(terms)];
+    const from = this.count ? this.ends[this.count - 1] : 0;
+    if (this.count === this.ats.length) {
+      this.ats = grown(this.ats, this.count);
+      this.ends = grown(this.ends, this.count);
+    }
+    if (from + unique.length > this.terms.length) this.terms = grown(this.terms, from, from + unique.length);
+    let end = from;
     for (const t of unique) {
       let f = this.df.get(t);
-      if (!f) this.df.set(t, (f = { n: 0, ln: 0, gone: false }));
+      if (!f) {
+        f = { n: 0, ln: 0, gone: false, term: t, num: this.free.pop() ?? this.byNumber.length };
+        this.df.set(t, f);
+        this.byNumber[f.num] = f;
+      }
       f.n++;
       f.ln = Math.log(f.n + 1);
+      this.terms[end++] = f.num;
     }
-    this.queue.push({ at, terms: unique });
+    this.ats[this.count] = at;
+    this.ends[this.count++] = end;
   }
 
   /** Forgets items older than the window; items are expected roughly in time order. */
   expire(now: number): void {
-    while (this.head < this.queue.length && this.queue[this.head].at < now - this.windowMs) {
-      for (const t of this.queue[this.head].terms) {
-        const f = this.df.get(t);
-        if (!f) continue;
+    while (this.head < this.count && this.ats[this.head] < now - this.windowMs) {
+      for (let i = this.head ? this.ends[this.head - 1] : 0; i < this.ends[this.head]; i++) {
+        const f = this.byNumber[this.terms[i]];
         f.n--;
         f.ln = Math.log(f.n + 1);
         if (f.n > 0) continue;
         f.gone = true;
-        this.df.delete(t);
+        this.df.delete(f.term);
+        this.free.push(f.num);
       }
       this.head++;
     }
-    if (this.head > 4096 && this.head * 2 > this.queue.length) {
-      this.queue.splice(0, this.head);
-      this.head = 0;
-    }
+    if (this.head > 4096 && this.head * 2 > this.count) this.compact();
   }
 
   /** Share of recent items containing the term. */
@@ -89,6 +117,17 @@ export class RollingDocFreq {
   /** idf(t) = idfBase − freq(t).ln, up to rounding. */
   get idfBase(): number {
     return Math.log(this.docs + 1) + 1;
+  }
+
+  /** Moves the window's items to the front of the arrays. */
+  private compact(): void {
+    const from = this.ends[this.head - 1];
+    this.terms.copyWithin(0, from, this.ends[this.count - 1]);
+    this.ats.copyWithin(0, this.head, this.count);
+    this.ends.copyWithin(0, this.head, this.count);
+    this.count -= this.head;
+    this.head = 0;
+    for (let k = 0; k < this.count; k++) this.ends[k] -= from;
   }
 }
 
