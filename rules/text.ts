@@ -4,9 +4,9 @@
  * evasion tricks (zero-width characters, letter-spacing, digit and homoglyph swaps).
  */
 import { createRequire } from 'node:module';
-import { tokenizeFolded, type Token } from './text/scan.ts';
+import { termsOfFolded, tokenizeFolded, type Token } from './text/scan.ts';
 
-export { letterLength, type Token } from './text/scan.ts';
+export { letterLength, scanTerms, unitsHash, type TermSink, type Token } from './text/scan.ts';
 
 const require = createRequire(import.meta.url);
 // Deep imports: the package root pulls in database drivers and prints to stdout.
@@ -127,6 +127,11 @@ export function joinAnalysed(a: Analysed, b: Analysed): Analysed {
 /** Splits text into folded word tokens; `#tags` and `@handles` keep their sign. */
 export function tokenize(input: string): Token[] {
   return tokenizeFolded(fold(input));
+}
+
+/** tokenize(input).map((t) => t.term), a token's position being its index: no object per token. */
+export function termsOf(input: string): string[] {
+  return termsOfFolded(fold(input));
 }
 
 const STOP = { en: new Set(stopEn.map((w) => fold(w))), fr: new Set(stopFr.map((w) => fold(w))) };

@@ -9,7 +9,7 @@
  * walked only for queries that do (visitLeaves()), counted for a hit's score and terms
  * (LeafTally) or described in full for explanations (collect()).
  */
-import { pluralForms, stem, tokenize, type Lang, type Token } from '../text.ts';
+import { fold, pluralForms, scanTerms, stem, termsOf, unitsHash, type Lang, type TermSink, type Token } from '../text.ts';
 import type { ItemTokens } from '../types.ts';
 import { MAX_NEAR, type QueryNode, type TextField, type ValueField } from './ast.ts';
 
@@ -57,17 +57,28 @@ class WordCache {
 
   get(word: string): TermAtoms | undefined {
     const mask = WordCache.SIZE - 1;
-    for (let i = hash(word) & mask; ; i = (i + 1) & mask) {
+    for (let i = unitsHash(word, 0, word.length) & mask; ; i = (i + 1) & mask) {
       const k = this.slots[i];
       if (k < 0) return undefined;
       if (this.words[k] === word) return this.values[k];
     }
   }
 
+  /** get() of text.slice(start, end), whose unitsHash() is `hash`, without making that string. */
+  getSpan(text: string, start: number, end: number, hash: number): TermAtoms | undefined {
+    const mask = WordCache.SIZE - 1;
+    const length = end - start;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const k = this.slots[i];
+      if (k < 0) return undefined;
+      if (sameUnits(this.words[k], text, start, length)) return this.values[k];
+    }
+  }
+
   set(word: string, value: TermAtoms): void {
     if (this.words.length >= WordCache.SIZE / 2) this.clear();
     const mask = WordCache.SIZE - 1;
-    let i = hash(word) & mask;
+    let i = unitsHash(word, 0, word.length) & mask;
     while (this.slots[i] >= 0) i = (i + 1) & mask;
     this.slots[i] = this.words.length;
     this.words.push(word);
@@ -81,11 +92,15 @@ class WordCache {
   }
 }
 
-/** FNV-1a over the UTF-16 units. */
-function hash(word: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+// Called through the function itself, as in the scanner: item texts come in more string shapes
+// than V8's property caches follow, and `text.charCodeAt` then costs a generic lookup per unit.
+const unitAt = String.prototype.charCodeAt;
+
+/** Whether `word` is text.slice(start, start + length). */
+function sameUnits(word: string, text: string, start: number, length: number): boolean {
+  if (word.length !== length) return false;
+  for (let i = 0; i < length; i++) if (unitAt.call(word, i) !== unitAt.call(text, start + i)) return false;
+  return true;
 }
 
 interface TrieNode {
@@ -147,6 +162,11 @@ export class Vocabulary {
     hit = this.resolve(term);
     this.cache.set(term, hit);
     return hit;
+  }
+
+  /** lookup() of text.slice(start, end), whose unitsHash() is `hash`: a word seen lately costs no string. */
+  lookupSpan(text: string, start: number, end: number, hash: number): TermAtoms {
+    return this.cache.getSpan(text, start, end, hash) ?? this.lookup(text.slice(start, end));
   }
 
   private resolve(term: string): TermAtoms {
@@ -250,6 +270,27 @@ export interface IndexedText {
 
 type Range = readonly [number, number];
 
+/** The atoms of a field's words, position by position, gathered as the scanner finds the words. */
+class FieldAtoms implements TermSink {
+  /** Reused from field to field: entries from `size` on are stale. */
+  readonly atoms: TermAtoms[] = [];
+  size = 0;
+
+  constructor(private readonly vocab: Vocabulary) {}
+
+  span(text: string, start: number, end: number, hash: number): void {
+    this.atoms[this.size++] = this.vocab.lookupSpan(text, start, end, hash);
+  }
+
+  term(term: string): void {
+    this.atoms[this.size++] = this.vocab.lookup(term);
+  }
+
+  restart(): void {
+    this.size = 0;
+  }
+}
+
 /**
  * One item's words, as positions per atom. Reused from item to item: a generation number marks
  * which lists are current, so nothing is cleared or allocated for atoms the item lacks.
@@ -267,7 +308,12 @@ export class ItemIndex {
   /** Atoms found in this item, so rules that use none of them can be skipped. */
   readonly found: number[] = [];
 
-  constructor(private readonly vocab: Vocabulary) {}
+  /** The words of the field being scanned. */
+  private readonly field: FieldAtoms;
+
+  constructor(private readonly vocab: Vocabulary) {
+    this.field = new FieldAtoms(vocab);
+  }
 
   load(item: IndexedText, keepWords = false, tokens?: ItemTokens): this {
     const n = this.vocab.size;
@@ -282,12 +328,11 @@ export class ItemIndex {
     this.source = item.source.toLowerCase();
     this.lang = item.lang;
     this.words = keepWords ? new Map() : null;
-    const title = this.add(tokens?.title ?? tokenize(item.title), 0);
+    const title = this.addField(item.title, tokens?.title, 0);
     const textStart = title + GAP;
-    const textEnd = this.add(tokens?.text ?? tokenize(item.text), textStart);
+    const textEnd = this.addField(item.text, tokens?.text, textStart);
     const authorStart = textEnd + GAP;
-    const author = item.author ? (tokens?.author ?? tokenize(item.author)) : null;
-    const authorEnd = author ? this.add(author, authorStart) : authorStart;
+    const authorEnd = item.author ? this.addField(item.author, tokens?.author, authorStart) : authorStart;
     this.ranges.title[1] = title;
     this.ranges.text[0] = textStart;
     this.ranges.text[1] = textEnd;
@@ -317,27 +362,50 @@ export class ItemIndex {
     return p < this.ranges.title[1] ? 'title' : p < this.ranges.text[1] ? 'text' : 'author';
   }
 
-  private add(tokens: readonly Token[], offset: number): number {
-    const lang = this.lang;
-    for (let i = 0; i < tokens.length; i++) {
-      const token = tokens[i];
-      const p = offset + token.pos;
-      const atoms = this.vocab.lookup(token.term)[lang];
-      // Positions only grow and a token lists an atom once, so each list stays sorted and unique.
-      for (let k = 0; k < atoms.length; k++) {
-        const a = atoms[k];
-        if (this.gens[a] === this.gen) {
-          this.pos[a].push(p);
-        } else {
-          this.gens[a] = this.gen;
-          // A fresh list: emptying the old one in place (length = 0) costs more.
-          this.pos[a] = [p];
-          this.found.push(a);
-        }
-      }
-      this.words?.set(p, token.term);
-    }
+  /**
+   * Indexes a field from `offset` on, from the caller's tokens or else as it is scanned, each
+   * word looked up where it lies in the text: the back-test's million items then make no object
+   * or string per word. Returns the field's end.
+   */
+  private addField(raw: string, tokens: readonly Token[] | null | undefined, offset: number): number {
+    if (tokens) return this.addTokens(tokens, offset);
+    if (this.words) return this.addTerms(termsOf(raw), offset);
+    const field = this.field;
+    field.size = 0;
+    scanTerms(fold(raw), field);
+    for (let i = 0; i < field.size; i++) this.addAtoms(field.atoms[i][this.lang], offset + i);
+    return offset + field.size;
+  }
+
+  /** Indexes terms from `offset` on, a term's position being its index; returns the end. */
+  private addTerms(terms: readonly string[], offset: number): number {
+    for (let i = 0; i < terms.length; i++) this.addTerm(terms[i], offset + i);
+    return offset + terms.length;
+  }
+
+  private addTokens(tokens: readonly Token[], offset: number): number {
+    for (let i = 0; i < tokens.length; i++) this.addTerm(tokens[i].term, offset + tokens[i].pos);
     return offset + tokens.length;
+  }
+
+  private addTerm(term: string, p: number): void {
+    this.addAtoms(this.vocab.lookup(term)[this.lang], p);
+    this.words?.set(p, term);
+  }
+
+  private addAtoms(atoms: readonly number[], p: number): void {
+    // Positions only grow and a token lists an atom once, so each list stays sorted and unique.
+    for (let k = 0; k < atoms.length; k++) {
+      const a = atoms[k];
+      if (this.gens[a] === this.gen) {
+        this.pos[a].push(p);
+      } else {
+        this.gens[a] = this.gen;
+        // A fresh list: emptying the old one in place (length = 0) costs more.
+        this.pos[a] = [p];
+        this.found.push(a);
+      }
+    }
   }
 }
 

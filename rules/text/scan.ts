@@ -26,13 +26,86 @@ export interface Token {
 
 /** tokenize() of text already folded: analyseText() keeps both without folding twice. */
 export function tokenizeFolded(folded: string): Token[] {
-  return scanLatin(folded) ?? scanAny(folded);
+  const list = new TokenList();
+  scanTerms(folded, list);
+  return list.tokens;
 }
 
-/** tokenizeFolded() of any text, letter-spaced words and astral characters included. */
-function scanAny(folded: string): Token[] {
+/**
+ * The terms of tokenizeFolded(), a token's position being its index: for callers that need no
+ * object per token.
+ */
+export function termsOfFolded(folded: string): string[] {
+  const list = new TermList();
+  scanTerms(folded, list);
+  return list.terms;
+}
+
+/**
+ * Receives the terms of a text in order. A word kept as it is written comes as its span of the
+ * text, so that a receiver that only looks words up (the back-test's word index) need not make
+ * a string of each.
+ */
+export interface TermSink {
+  /** The term is text.slice(start, end), whose unitsHash() is `hash`. */
+  span(text: string, start: number, end: number, hash: number): void;
+  term(term: string): void;
+  /** Forgets the terms received since scanTerms() was called: the scan starts over. */
+  restart(): void;
+}
+
+/** FNV-1a over the UTF-16 units of text.slice(start, end). */
+export function unitsHash(text: string, start: number, end: number): number {
+  let h = FNV_BASIS;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ unitAt.call(text, i), FNV_PRIME);
+  return h >>> 0;
+}
+
+const FNV_BASIS = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** Gives `sink` the terms of tokenizeFolded(folded), in order. */
+export function scanTerms(folded: string, sink: TermSink): void {
+  if (scanLatin(folded, sink)) return;
+  sink.restart();
+  scanAny(folded, sink);
+}
+
+class TokenList implements TermSink {
+  readonly tokens: Token[] = [];
+
+  span(text: string, start: number, end: number): void {
+    this.tokens.push({ term: unitsOf.call(text, start, end), pos: this.tokens.length });
+  }
+
+  term(term: string): void {
+    this.tokens.push({ term, pos: this.tokens.length });
+  }
+
+  restart(): void {
+    this.tokens.length = 0;
+  }
+}
+
+class TermList implements TermSink {
+  readonly terms: string[] = [];
+
+  span(text: string, start: number, end: number): void {
+    this.terms.push(unitsOf.call(text, start, end));
+  }
+
+  term(term: string): void {
+    this.terms.push(term);
+  }
+
+  restart(): void {
+    this.terms.length = 0;
+  }
+}
+
+/** scanTerms() of any text, letter-spaced words and astral characters included. */
+function scanAny(folded: string, sink: TermSink): void {
   const text = mayBeSpaced(folded) ? folded.replace(SPACED, (m) => m.replace(/[.\-_ ]/g, '')) : folded;
-  const out: Token[] = [];
   // A word is /[#@]?[\p{L}\p{N}$@]+(?:'[\p{L}\p{N}]+)*/u, scanned by hand: that regex, with its
   // Unicode classes, cost more than the rest of the tokenizer. charClass() agrees with \p{L}, \p{N}.
   const n = text.length;
@@ -67,10 +140,12 @@ function scanAny(folded: string): Token[] {
     }
     i = j;
     // Lower-case a-z only, by far the most common word, needs none of wordTerm's rewriting.
-    const term = plain ? text.slice(start, j) : wordTerm(text.slice(start, j));
-    if (term) out.push({ term, pos: out.length });
+    if (plain) sink.span(text, start, j, unitsHash(text, start, j));
+    else {
+      const term = wordTerm(text.slice(start, j));
+      if (term) sink.term(term);
+    }
   }
-  return out;
 }
 
 /** The token a scanned word stands for, or '' when it stands for none (a lone `@`). */
@@ -176,11 +251,10 @@ function buildUnitFlags(): Uint16Array {
 /**
  * scanAny() of a text of units below U+0300 (every ASCII or Latin-1 post once folded), with a
  * flag table instead of per-unit class calls, and a-z words, numbers and elided words (l'agent)
- * made into terms without wordTerm()'s regexes. Undefined for any other text, or one where
- * SPACED may match: scanAny() handles those.
+ * made into terms without wordTerm()'s regexes. False, having given up midway, for any other
+ * text or one where SPACED may match: scanAny() handles those.
  */
-function scanLatin(text: string): Token[] | undefined {
-  const out: Token[] = [];
+function scanLatin(text: string, sink: TermSink): boolean {
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -190,7 +264,7 @@ function scanLatin(text: string): Token[] | undefined {
       i++;
       continue;
     }
-    if (f0 & BEYOND) return undefined;
+    if (f0 & BEYOND) return false;
     const start = i;
     let j = i;
     if (f0 & TAG && i + 1 < n && unitFlags[unitAt.call(text, i + 1)] & (L | N | SIGN)) j = i + 1;
@@ -199,29 +273,37 @@ function scanLatin(text: string): Token[] | undefined {
       continue;
     }
     const body = j; // after the sign, if any
-    // Same word as scanAny(): [\p{L}\p{N}$@]+, then ('[\p{L}\p{N}]+)*, gathering its units' flags.
+    // Same word as scanAny(): [\p{L}\p{N}$@]+, then ('[\p{L}\p{N}]+)*, gathering its units' flags
+    // and the unitsHash() of its first part, which is the whole term of most words: a receiver
+    // that looks words up then need not read them again.
     let seen = 0;
     let f: number;
-    while (j < n && (f = unitFlags[unitAt.call(text, j)]) & (L | N | SIGN)) {
+    let c: number;
+    let h = body > start ? Math.imul(FNV_BASIS ^ c0, FNV_PRIME) : FNV_BASIS;
+    while (j < n && (f = unitFlags[(c = unitAt.call(text, j))]) & (L | N | SIGN)) {
       seen |= f;
+      h = Math.imul(h ^ c, FNV_PRIME);
       j++;
     }
     while (j + 1 < n && unitAt.call(text, j) === 39 && unitFlags[unitAt.call(text, j + 1)] & (L | N)) {
       seen |= APOS;
       for (j++; j < n && (f = unitFlags[unitAt.call(text, j)]) & (L | N); j++) seen |= f;
     }
-    if (j - start === 1 && f0 & L && spacedAround(text, start)) return undefined;
+    if (j - start === 1 && f0 & L && spacedAround(text, start)) return false;
     // What wordTerm() would give, for the words that need none of its rewriting (a sign is kept).
     const kind = seen & (AZ | DIGIT | RARE | APOS);
-    let term: string;
-    if (kind === AZ || kind === DIGIT) term = unitsOf.call(text, start, j);
-    else if (kind === (AZ | APOS)) {
-      term = unitsOf.call(text, start, body) + joinApostrophe(unitsOf.call(text, body, j));
-    } else term = wordTerm(unitsOf.call(text, start, j));
     i = j;
-    if (term) out.push({ term, pos: out.length });
+    if (kind === AZ || kind === DIGIT) {
+      sink.span(text, start, j, h >>> 0);
+      continue;
+    }
+    const term =
+      kind === (AZ | APOS)
+        ? unitsOf.call(text, start, body) + joinApostrophe(unitsOf.call(text, body, j))
+        : wordTerm(unitsOf.call(text, start, j));
+    if (term) sink.term(term);
   }
-  return out;
+  return true;
 }
 
 /**
