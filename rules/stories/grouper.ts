@@ -118,6 +118,11 @@ interface StoryState extends Omit<Story, 'signature' | 'sources' | 'langs'> {
   topicLang: string;
 }
 
+/** A story's profile and search state before it is profiled and indexed (a new or a restored story). */
+function unindexed(): Pick<StoryState, 'profile' | 'indexed' | 'visit' | 'summed' | 'dot' | 'shared2' | 'sharedUnits2' | 'held'> {
+  return { profile: { terms: [], units: [], freqs: [], units2: 0 }, indexed: [], visit: 0, summed: 0, dot: 0, shared2: 0, sharedUnits2: 0, held: new Map() };
+}
+
 /**
  * The stories of one language holding a term in their profile, with the term's unit in each; arrays
  * side by side rather than a map, because they are read far more often than changed.
@@ -184,14 +189,7 @@ export class StoryGrouper {
       sigs: [],
       encoded: [],
       terms: new Map(),
-      profile: { terms: [], units: [], freqs: [], units2: 0 },
-      indexed: [],
-      visit: 0,
-      summed: 0,
-      dot: 0,
-      shared2: 0,
-      sharedUnits2: 0,
-      held: new Map(),
+      ...unindexed(),
       topicLang: item.lang,
     };
     this.live.set(story.id, story);
@@ -228,14 +226,7 @@ export class StoryGrouper {
         sigs: s.signature.minhashes.map(decodeSignature),
         encoded: [...s.signature.minhashes],
         terms: new Map(Object.entries(s.signature.terms)),
-        profile: { terms: [], units: [], freqs: [], units2: 0 },
-        indexed: [],
-        visit: 0,
-        summed: 0,
-        dot: 0,
-        shared2: 0,
-        sharedUnits2: 0,
-        held: new Map(),
+        ...unindexed(),
         topicLang: s.langs[0] ?? 'und',
       };
       this.reprofile(state);
