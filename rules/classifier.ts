@@ -11,7 +11,7 @@ import { createClaimMatcher, type ClaimMatch, type ClaimMatcher } from './claims
 import type { RuleError } from './errors.ts';
 import { detectLanguage } from './language.ts';
 import { loadRules, type CompiledRule } from './loader.ts';
-import { analyseText, joinAnalysed } from './text.ts';
+import { analyseText, joinAnalysed, textLang } from './text.ts';
 import { trainRumourModel, trainingExamples, type Example, type RumourModel } from './rumour/model.ts';
 import { createTopicMatcher, type TopicExplainer } from './topics.ts';
 import type { Classification, Classifier, ClassifyInput, TopicHit, TopicMatcher } from './types.ts';
@@ -39,11 +39,11 @@ export function createClassifier(parts: ClassifierParts): Classifier {
       // Language reads `title\ntext` even when the title is empty, as it always has.
       const whole = joinAnalysed(title, text);
       const lang = detectLanguage(whole, input.langHint, { languages: parts.languages });
-      const textLang = lang === 'en' || lang === 'fr' ? lang : 'und';
+      const itemLang = textLang(lang);
       const post = input.title ? whole : text;
       const tokens = { title: title.tokens, text: text.tokens, author: input.author ? analyseText(input.author).tokens : null };
-      const topics = parts.topics.match({ title: input.title, text: input.text, author: input.author, source: input.source, lang: textLang }, tokens);
-      const claim = parts.claims ? parts.claims.matchAnalysed(post, textLang) : NO_CLAIM;
+      const topics = parts.topics.match({ title: input.title, text: input.text, author: input.author, source: input.source, lang: itemLang }, tokens);
+      const claim = parts.claims ? parts.claims.matchAnalysed(post, itemLang) : NO_CLAIM;
       const rumour = parts.rumour ? parts.rumour.scoreAnalysed(post, lang) : null;
       const rumourScore = rumour ? Math.round(rumour.score * 1000) / 1000 : 0;
       const reasons = flagReasons(claim, rumourScore, threshold, topics, rumour?.cues.map((c) => c.kind) ?? []);

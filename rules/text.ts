@@ -17,6 +17,11 @@ const stopFr = (require('natural/lib/natural/util/stopwords_fr') as { words: str
 
 export type Lang = 'en' | 'fr';
 
+/** A detected or stored language code as the matchers take it: English, French, or neither. */
+export function textLang(lang: string): Lang | 'und' {
+  return lang === 'en' || lang === 'fr' ? lang : 'und';
+}
+
 const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF]/g;
 const COMBINING = /\p{M}/gu;
 const APOSTROPHES = /[\u2018\u2019\u201B\u02BC\u02BB\u0060\u00B4\u2032]/g;

@@ -16,7 +16,7 @@ import type { Claim } from '../../rules/claims/load.ts';
 import { loadClassifier, type StaffTeaching } from '../../rules/classifier.ts';
 import { formatRuleErrors } from '../../rules/errors.ts';
 import type { RuleExplanation } from '../../rules/topics.ts';
-import { oneLine, type Lang } from '../../rules/text.ts';
+import { oneLine, textLang, type Lang } from '../../rules/text.ts';
 import type { ClassifyInput } from '../../rules/types.ts';
 import { openDb } from '../../storage/db.ts';
 import { getItem, type ItemRow } from '../../storage/items.ts';
@@ -88,7 +88,7 @@ function explain(itemArg: string | undefined, opts: ExplainOptions, cmd: Command
     ? { title: item.title, text: item.text, author: item.author, source: item.sourceId, langHint: item.lang === 'und' ? undefined : item.lang }
     : { title: opts.title ?? '', text: opts.text!, source: 'text' };
   const v = loaded.classifier.classify(input);
-  const textLang: Lang | 'und' = v.lang === 'en' || v.lang === 'fr' ? v.lang : 'und';
+  const itemLang = textLang(v.lang);
   const out: string[] = [];
 
   out.push(item ? `Item ${item.id} from ${item.sourceId}${item.url ? ` (${item.url})` : ''}` : 'Text');
@@ -98,7 +98,7 @@ function explain(itemArg: string | undefined, opts: ExplainOptions, cmd: Command
   out.push(`Language: ${v.lang} — ${languageWhy(input, v.lang, config?.languages ?? ['en', 'fr'])}`, '');
 
   out.push('Rules:');
-  const explanations = loaded.topics.explain({ title: input.title, text: input.text, author: input.author, source: input.source, lang: textLang });
+  const explanations = loaded.topics.explain({ title: input.title, text: input.text, author: input.author, source: input.source, lang: itemLang });
   for (const e of explanations) out.push(...ruleLines(e, loaded.rules.find((r) => r.id === e.ruleId)));
   if (!explanations.length) out.push('  (no rules)');
   out.push('');
@@ -110,7 +110,7 @@ function explain(itemArg: string | undefined, opts: ExplainOptions, cmd: Command
     if (!scored.length) out.push('  no claim scores above the candidate threshold');
     for (const c of scored) {
       const matched = v.claim?.id === c.id;
-      const terms = matched ? v.claim!.terms : sharedWords(input, textLang, loaded.claims.find((k) => k.id === c.id)!);
+      const terms = matched ? v.claim!.terms : sharedWords(input, itemLang, loaded.claims.find((k) => k.id === c.id)!);
       out.push(`  ${matched ? 'MATCH' : 'near '} ${c.id}  score ${c.score.toFixed(3)}  carried by: ${terms.join(', ') || '—'}`);
     }
     out.push(`  stance: ${v.stance ?? '—'}${v.stance === 'refutes' ? ' (a refutation is not a rumour and raises no alert)' : ''}`);

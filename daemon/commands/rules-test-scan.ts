@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CompiledRule } from '../../rules/loader.ts';
 import { createTopicMatcher, type TopicExplainer } from '../../rules/topics.ts';
-import { oneLine } from '../../rules/text.ts';
+import { oneLine, textLang } from '../../rules/text.ts';
 import type { ItemText } from '../../rules/types.ts';
 import type { Db } from '../../storage/db.ts';
 import { itemLabels, iterateItemsSince, openReader, type BacktestItem, type IdRange, type ItemLabel } from '../../storage/backtest.ts';
@@ -191,9 +191,6 @@ function count(s: SideCounts, label: ItemLabel | undefined): void {
   if (label.rumour === 'rumour' || label.claim) s.positive++;
 }
 
-function textLang(lang: string): 'en' | 'fr' | 'und' {
-  return lang === 'en' || lang === 'fr' ? lang : 'und';
-}
 
 function sample(item: BacktestItem, terms: string[]): Sample {
   return { id: item.id, source: item.sourceId, lang: item.lang, excerpt: oneLine(item.title || item.text, 90), terms };

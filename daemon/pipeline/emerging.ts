@@ -4,7 +4,7 @@
  * the detector's new bursts are stored. Both keep their memory in process and rebuild it from
  * stored items on start.
  */
-import type { Lang } from '../../rules/text.ts';
+import { textLang } from '../../rules/text.ts';
 import { BurstDetector, type Burst, type DetectorOptions } from '../../rules/bursts/detector.ts';
 import { BurstKeys } from '../../rules/bursts/keys.ts';
 import { StoryGrouper } from '../../rules/stories/grouper.ts';
@@ -26,7 +26,6 @@ export interface BurstEvents {
 
 const DAY = 86_400_000;
 
-const asLang = (l: string): Lang | 'und' => (l === 'en' || l === 'fr' ? l : 'und');
 
 export class Emerging {
   private readonly grouper: StoryGrouper;
@@ -48,10 +47,10 @@ export class Emerging {
     const items = [...recentItems(db, since)];
     this.grouper.restore(
       recentStories(db, now - 3 * DAY),
-      items.map((i) => ({ at: i.at, text: `${i.title}\n${i.text}`, lang: asLang(i.lang) })),
+      items.map((i) => ({ at: i.at, text: `${i.title}\n${i.text}`, lang: textLang(i.lang) })),
     );
     this.detector.rebuild(
-      items.map((i) => ({ itemId: i.id, at: i.at, keys: this.keys.of({ text: `${i.title}\n${i.text}`, lang: asLang(i.lang), storyId: i.storyId, ruleIds: i.ruleIds }) })),
+      items.map((i) => ({ itemId: i.id, at: i.at, keys: this.keys.of({ text: `${i.title}\n${i.text}`, lang: textLang(i.lang), storyId: i.storyId, ruleIds: i.ruleIds }) })),
       activeBursts(db),
     );
   }
@@ -60,7 +59,7 @@ export class Emerging {
   readonly hook: NewItemHook = Object.assign(
     (_tx: Writer, stored: StoredItem) => {
       const text = `${stored.item.title}\n${stored.item.text}`;
-      const lang = asLang(stored.verdict.lang);
+      const lang = textLang(stored.verdict.lang);
       const at = Math.min(stored.item.publishedAt ?? stored.at, stored.at);
       // The grouper and the burst keys start from the item's words, tokenized once for both.
       const words = textWords(text);

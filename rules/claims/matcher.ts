@@ -26,7 +26,7 @@
  *
  * Thresholds: 0.38 for a confident match (alert), 0.2 for a plausible one (digest).
  */
-import { analyseText, type Analysed, type Lang } from '../text.ts';
+import { analyseText, textLang, type Analysed, type Lang } from '../text.ts';
 import { analyze, newFeatures, readFeatures, type Analysis, type Concept, type Features } from './analyze.ts';
 import { loadLexicon, type Lexicon } from './lexicon.ts';
 import type { Claim } from './load.ts';
@@ -288,8 +288,7 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
 }
 
 function variantLang(text: string): Lang | 'und' {
-  const l = detectLanguage(text, undefined, { languages: ['en', 'fr'], minLength: 1 });
-  return l === 'en' || l === 'fr' ? l : 'und';
+  return textLang(detectLanguage(text, undefined, { languages: ['en', 'fr'], minLength: 1 }));
 }
 
 /** One bit for each kind of fact that agreement compares and the text states. */
