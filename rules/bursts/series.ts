@@ -7,7 +7,7 @@
  *   const recent = new SeqList(); recent.push(seq);               // per key: its items, in arrival order
  *   const counts = new BucketCounts(); counts.add(bucket, weight); counts.sum(from, to);
  */
-import { grown } from '../stories/grow.ts';
+import { grown } from '../grow.ts';
 
 /** Each observed item's time and id under a sequence number, so that keys can refer to it by number. */
 export class ItemLog {

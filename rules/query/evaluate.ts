@@ -10,6 +10,7 @@
  * (LeafTally) or described in full for explanations (collect()).
  */
 import { fold, pluralForms, scanTerms, stem, termsOf, unitsHash, type Lang, type TermSink, type Token } from '../text.ts';
+import { grown } from '../grow.ts';
 import type { ItemTokens } from '../types.ts';
 import { MAX_NEAR, type QueryNode, type TextField, type ValueField } from './ast.ts';
 
@@ -317,11 +318,7 @@ export class ItemIndex {
 
   load(item: IndexedText, keepWords = false, tokens?: ItemTokens): this {
     const n = this.vocab.size;
-    if (this.gens.length < n) {
-      const gens = new Int32Array(Math.max(n, this.gens.length * 2));
-      gens.set(this.gens);
-      this.gens = gens;
-    }
+    if (this.gens.length < n) this.gens = grown(this.gens, this.gens.length, n);
     while (this.pos.length < n) this.pos.push([]);
     this.gen++;
     this.found.length = 0;

@@ -7,7 +7,7 @@
  *   df.add(at, terms); df.expire(now);
  *   cosine(weigh(termsA, df, watch), weigh(termsB, df, watch))
  */
-import { grown } from './grow.ts';
+import { grown } from '../grow.ts';
 
 export type TermCounts = Map<string, number>;
 

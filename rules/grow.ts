@@ -1,6 +1,7 @@
 /**
  * Growth for the typed arrays that hold per-item and per-key numbers compactly (document
- * frequencies here, burst counts in rules/bursts/series.ts).
+ * frequencies in rules/stories/tfidf.ts, burst counts in rules/bursts/series.ts, the query
+ * evaluator's per-word marks).
  *
  *   if (used === a.length) a = grown(a, used);   // a copy half as large again, `used` values kept
  */
