@@ -12,6 +12,7 @@ import {
   LeafTally,
   matches,
   neededAtoms,
+  sufficientAtoms,
   visitLeaves,
   Vocabulary,
   type CompiledNode,
@@ -87,6 +88,8 @@ export function createTopicMatcher(rules: CompiledRule[]): TopicExplainer {
     languages: rule.languages ? new Set(rule.languages) : null,
     sources: rule.sources ? new Set(rule.sources) : null,
   }));
+  const common = commonAtoms(compiled, vocab.size);
+  for (const c of compiled) for (const q of allQueries(c)) q.needs = neededAtoms(q.node, common);
   const index = new ItemIndex(vocab);
   // The rules an atom can make true, so that an item only tries the rules one of its words
   // calls for; rules that may hold without any atom are always tried.
@@ -96,9 +99,23 @@ export function createTopicMatcher(rules: CompiledRule[]): TopicExplainer {
     const queries = [...c.query.en, ...c.query.fr, ...c.query.und];
     if (queries.some((q) => holdsWithoutAtoms(q.node))) always.push(i);
     const atoms = new Set<number>();
-    for (const q of queries) for (const a of keyAtoms(q.node) ?? atomsOf(q.node)) atoms.add(a);
+    for (const q of queries) for (const a of keyAtoms(q.node, common) ?? atomsOf(q.node)) atoms.add(a);
     for (const a of atoms) rulesOfAtom[a].push(i);
   });
+  // Per item language, the rules an atom found in the title or text makes hold by itself (a word
+  // of a top-level OR, and no exclude to check): most rules that hold are settled this way,
+  // without evaluating their query.
+  const settledBy: Record<ItemLang, number[][]> = { en: [], fr: [], und: [] };
+  for (const lang of ['en', 'fr', 'und'] as const) {
+    settledBy[lang] = Array.from({ length: vocab.size }, () => []);
+    compiled.forEach((c, i) => {
+      if (c.exclude[lang].length) return;
+      const atoms = new Set<number>();
+      for (const q of c.query[lang]) sufficientAtoms(q.node, atoms);
+      for (const a of atoms) settledBy[lang][a].push(i);
+    });
+  }
+  const settledAt = new Float64Array(compiled.length).fill(-1);
   // Per rule, the number of the last item that made it a candidate: nothing is cleared per item,
   // and an item costs its few candidates rather than a pass over every rule.
   const candidateAt = new Float64Array(compiled.length).fill(-1);
@@ -119,10 +136,18 @@ export function createTopicMatcher(rules: CompiledRule[]): TopicExplainer {
     itemNo++;
     candidates.length = 0;
     for (const r of always) addCandidate(r);
-    for (const a of index.found) for (const r of rulesOfAtom[a]) addCandidate(r);
+    const settling = settledBy[item.lang];
+    const bodyEnd = index.ranges.body[1];
+    for (const a of index.found) {
+      for (const r of rulesOfAtom[a]) addCandidate(r);
+      const settled = settling[a];
+      if (settled.length && index.positions(a)![0] < bodyEnd) for (const r of settled) settledAt[r] = itemNo;
+    }
     sortSmall(candidates);
     held.length = 0;
-    for (const i of candidates) if (holds(compiled[i], item, index)) held.push(i);
+    for (const i of candidates) {
+      if (settledAt[i] === itemNo ? passesFilters(compiled[i], item) : holds(compiled[i], item, index)) held.push(i);
+    }
   }
 
   /** The hit of a rule known to hold: its score and terms, counted without an explanation. */
@@ -172,12 +197,36 @@ export function createTopicMatcher(rules: CompiledRule[]): TopicExplainer {
   };
 }
 
+/**
+ * The atoms read by more than a tenth of the rules (and at least three): the institution's name
+ * and the like, poor keys to pick a rule's candidates by (see keyAtoms()).
+ */
+function commonAtoms(compiled: Compiled[], atoms: number): Set<number> {
+  const uses = new Int32Array(atoms);
+  for (const c of compiled) {
+    const read = new Set<number>();
+    for (const q of allQueries(c)) atomsOf(q.node, read);
+    for (const a of read) uses[a]++;
+  }
+  const over = Math.max(2, compiled.length / 10);
+  const common = new Set<number>();
+  uses.forEach((n, a) => n > over && common.add(a));
+  return common;
+}
+
+function allQueries(c: Compiled): CompiledQuery[] {
+  return [c.query, c.exclude].flatMap((byLang) => [...byLang.en, ...byLang.fr, ...byLang.und]);
+}
+
 /** Whether a rule holds for a loaded item: its filters pass, a query holds and no exclude does. */
 function holds(c: Compiled, item: ItemText, ix: ItemIndex): boolean {
+  return passesFilters(c, item) && anyHolds(c.query[item.lang], ix) && !anyHolds(c.exclude[item.lang], ix);
+}
+
+function passesFilters(c: Compiled, item: ItemText): boolean {
   // Unknown language is kept: filtering it out would hide short posts the rule is meant for.
   if (c.languages && item.lang !== 'und' && !c.languages.has(item.lang)) return false;
-  if (c.sources && !c.sources.has(item.source)) return false;
-  return anyHolds(c.query[item.lang], ix) && !anyHolds(c.exclude[item.lang], ix);
+  return !c.sources || c.sources.has(item.source);
 }
 
 function anyHolds(queries: CompiledQuery[], ix: ItemIndex): boolean {
@@ -221,7 +270,7 @@ function pick(queries: Partial<Record<QueryKey, CompiledNode>>, lang: ItemLang):
   const keys: QueryKey[] = queries.any ? ['any'] : lang === 'und' ? ['en', 'fr'] : [lang];
   return keys.flatMap((key) => {
     const node = queries[key];
-    return node ? [{ key, node, needs: neededAtoms(node) }] : [];
+    return node ? [{ key, node, needs: [] }] : [];
   });
 }
 

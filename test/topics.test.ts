@@ -136,6 +136,29 @@ describe('topic matching', () => {
     expect(m.match(item('la Police Academy', base))).toHaveLength(0);
   });
 
+  it('applies language and source filters to a rule one word settles', () => {
+    const m = matcher(rule('police OR incendie', '    languages: [fr]\n    sources: [ops-news]\n'));
+    const base = { lang: 'fr' as const, source: 'ops-news' };
+    expect(m.match(item('un incendie', base))).toHaveLength(1);
+    expect(m.match(item('un incendie', { ...base, lang: 'en' }))).toHaveLength(0);
+    expect(m.match(item('un incendie', { ...base, source: 'cbc' }))).toHaveLength(0);
+  });
+
+  it('finds every rule that holds when most rules name the same word', () => {
+    const rules = [
+      ...['budget', 'recruit*', 'collision', 'protest', 'shooting'].map((w) => rule(`"police ${w}" OR (${w} NEAR/3 police)`).replace('id: r', `id: ${w.replace('*', '')}`)),
+      rule('"ottawa police service" AND title:(news OR update)').replace('id: r', 'id: service'),
+    ];
+    const m = matcher(rules.join(''));
+    const ids = (text: string, title = '') => m.match(item(text, { title })).map((h) => h.ruleId);
+    expect(ids('the police budget was voted before a long and loud protest')).toEqual(['budget']);
+    expect(ids('a protest outside, police said', 'Update')).toEqual(['protest']);
+    expect(ids('recruiting: the police want you')).toEqual(['recruit']);
+    expect(ids('statement from the Ottawa Police Service', 'News')).toEqual(['service']);
+    expect(ids('statement from the Ottawa Police Service')).toEqual([]);
+    expect(ids('police police police')).toEqual([]);
+  });
+
   it('reports the rule settings and matched terms in each hit', () => {
     const m = matcher(rule('police OR arrest*', '    severity: high\n    trigger: alert\n'));
     const [hit] = m.match(item('two arrests downtown', { title: 'Police' }));

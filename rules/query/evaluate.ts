@@ -9,7 +9,7 @@
  * walked only for queries that do (visitLeaves()), counted for a hit's score and terms
  * (LeafTally) or described in full for explanations (collect()).
  */
-import { fold, pluralForms, scanTerms, stem, termsOf, unitsHash, type Lang, type TermSink, type Token } from '../text.ts';
+import { fold, isStopWord, pluralForms, scanTerms, stem, termsOf, unitsHash, type Lang, type TermSink, type Token } from '../text.ts';
 import { grown } from '../grow.ts';
 import type { ItemTokens } from '../types.ts';
 import { MAX_NEAR, type QueryNode, type TextField, type ValueField } from './ast.ts';
@@ -476,27 +476,27 @@ export function holdsWithoutAtoms(node: CompiledNode): boolean {
  * Groups of atoms of which an item must hold at least one each for the query to hold: every
  * word of a phrase, both sides of an AND or a NEAR, a key word of each branch of an OR. Checking
  * them costs a few array reads, so most queries that cannot hold are dismissed without a
- * position search.
+ * position search. `common` is as for keyAtoms().
  */
-export function neededAtoms(node: CompiledNode, out: number[][] = []): number[][] {
+export function neededAtoms(node: CompiledNode, common?: ReadonlySet<number>, out: number[][] = []): number[][] {
   switch (node.k) {
     case 'seq':
       for (const slot of node.slots) out.push(slot.atoms);
       break;
     case 'and':
-      for (const c of node.c) neededAtoms(c, out);
+      for (const c of node.c) neededAtoms(c, common, out);
       break;
     case 'or': {
-      const key = keyAtoms(node);
+      const key = keyAtoms(node, common);
       if (key) out.push(key);
       break;
     }
     case 'near':
-      neededAtoms(node.l, out);
-      neededAtoms(node.r, out);
+      neededAtoms(node.l, common, out);
+      neededAtoms(node.r, common, out);
       break;
     case 'field':
-      neededAtoms(node.c, out);
+      neededAtoms(node.c, common, out);
       break;
     default:
       // NOT and source:/lang: hold without any word.
@@ -508,38 +508,67 @@ export function neededAtoms(node: CompiledNode, out: number[][] = []): number[][
 /**
  * One group of atoms of which an item must hold one for the query to hold, or null when it may
  * hold without any (NOT x, source:y). Chosen to be rare, as it decides which items try the query:
- * the longest word of a phrase, the first side of an AND or NEAR (queries usually name their
- * subject first and the institution after).
+ * of a phrase, a word that is neither a stop word nor among the `common` atoms (words that many
+ * rules read, like the institution's name, are in many items too), the longest such; of an AND
+ * or NEAR, the first side with the fewest common atoms.
  */
-export function keyAtoms(node: CompiledNode): number[] | null {
+export function keyAtoms(node: CompiledNode, common?: ReadonlySet<number>): number[] | null {
   switch (node.k) {
     case 'seq': {
-      let longest = node.slots[0];
-      for (const slot of node.slots) if (slot.label.length > longest.label.length) longest = slot;
-      return longest.atoms;
+      let best = node.slots[0];
+      let bestRank = slotRank(best, common);
+      for (const slot of node.slots) {
+        const rank = slotRank(slot, common);
+        if (rank < bestRank || (rank === bestRank && slot.label.length > best.label.length)) [best, bestRank] = [slot, rank];
+      }
+      return best.atoms;
     }
     case 'or': {
       const all = new Set<number>();
       for (const c of node.c) {
-        const key = keyAtoms(c);
+        const key = keyAtoms(c, common);
         if (!key) return null;
         for (const a of key) all.add(a);
       }
       return [...all];
     }
     case 'and':
-      for (const c of node.c) {
-        const key = keyAtoms(c);
-        if (key) return key;
-      }
-      return null;
+      return rarest(node.c.map((c) => keyAtoms(c, common)), common);
     case 'near':
-      return keyAtoms(node.l) ?? keyAtoms(node.r);
+      return rarest([keyAtoms(node.l, common), keyAtoms(node.r, common)], common);
     case 'field':
-      return keyAtoms(node.c);
+      return keyAtoms(node.c, common);
     default:
       return null;
   }
+}
+
+/** 2 for a stop word, 1 for a common word, 0 for any other. */
+function slotRank(slot: Slot, common: ReadonlySet<number> | undefined): number {
+  return isStopWord(slot.label) ? 2 : commonCount(slot.atoms, common) ? 1 : 0;
+}
+
+function commonCount(atoms: readonly number[], common: ReadonlySet<number> | undefined): number {
+  let n = 0;
+  if (common) for (const a of atoms) if (common.has(a)) n++;
+  return n;
+}
+
+/** The first of the keys with the fewest common atoms, skipping nulls. */
+function rarest(keys: (number[] | null)[], common: ReadonlySet<number> | undefined): number[] | null {
+  let best: number[] | null = null;
+  for (const key of keys) if (key && (!best || commonCount(key, common) < commonCount(best, common))) best = key;
+  return best;
+}
+
+/**
+ * Atoms any occurrence of which in the title or text makes the query hold, whatever else the item
+ * holds: the one-word branches of a top-level OR.
+ */
+export function sufficientAtoms(node: CompiledNode, out: Set<number>): Set<number> {
+  if (node.k === 'seq' && node.slots.length === 1) for (const a of node.slots[0].atoms) out.add(a);
+  if (node.k === 'or') for (const c of node.c) sufficientAtoms(c, out);
+  return out;
 }
 
 /** A run of positions [from, to] where a positional node holds. */
