@@ -91,7 +91,8 @@ export function createEngine(config: Config, log: Logger, opts: { hooks?: NewIte
         }
       };
       await Promise.all(Array.from({ length: Math.min(CONCURRENCY, todo.length) }, worker));
-      outcomes.sort((a, b) => a.sourceId.localeCompare(b.sourceId));
+      // Code-unit order: localeCompare would load collation tables into the daemon for this alone.
+      outcomes.sort((a, b) => (a.sourceId < b.sourceId ? -1 : a.sourceId > b.sourceId ? 1 : 0));
       const bursts = engine.detectBursts();
       // A cycle ends by delivering what is due, so `run --once` sends its alerts.
       const delivered = await engine.deliverAlerts();

@@ -8,6 +8,12 @@ describe('canonical URLs', () => {
     expect(canonicalise('http://news.example.org/a/b?id=7')).toBe('http://news.example.org/a/b?id=7');
   });
 
+  it('gives one address for a link whose parameters come in another order', () => {
+    const a = canonicalise('https://news.example.org/story?page=2&id=7&Lang=fr&utm_medium=rss');
+    expect(a).toBe('https://news.example.org/story?Lang=fr&id=7&page=2');
+    expect(canonicalise('https://news.example.org/story?id=7&page=2&utm_source=x&Lang=fr')).toBe(a);
+  });
+
   it('unwraps the redirect links Google Alerts puts around every result', () => {
     const wrapped = 'https://www.google.com/url?rct=j&sa=t&url=https://ottawa.example.ca/story%3Futm_medium%3Drss&ct=ga&cd=1&usg=X';
     expect(canonicalise(wrapped)).toBe('https://ottawa.example.ca/story');

@@ -101,8 +101,11 @@ export function canonicalise(link: string): string | null {
   const target = param && url.pathname === '/url' ? url.searchParams.get(param) ?? url.searchParams.get('q') : null;
   if (target && target !== link) return canonicalise(target);
   url.hash = '';
-  const kept = [...url.searchParams].filter(([k]) => !TRACKING.test(k)).sort(([a], [b]) => a.localeCompare(b));
-  url.search = new URLSearchParams(kept).toString();
+  const kept = new URLSearchParams([...url.searchParams].filter(([k]) => !TRACKING.test(k)));
+  // In code-unit order: the same in every locale, and without the collation tables (some 3 MB)
+  // that localeCompare would load into the daemon.
+  kept.sort();
+  url.search = kept.toString();
   if (url.pathname.length > 1 && url.pathname.endsWith('/')) url.pathname = url.pathname.slice(0, -1);
   return url.href;
 }
