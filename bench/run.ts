@@ -12,7 +12,8 @@
  * A table goes to stdout; with --json, one JSON object of the figures is the last line.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -195,13 +196,17 @@ function writeRuleSet(dir: string, rules: RuleDef[]): void {
 
 /**
  * The stored database and its texts (one item a line, for grep), built once per generator
- * version and size and kept in bench/.cache: a bulk load, not the ingest path, so it is quick.
+ * version, database schema and size and kept in bench/.cache (older builds of that size are
+ * removed): a bulk load, not the ingest path, so it is quick.
  */
 function storedDatabase(n: number): { db: string; text: string } {
-  const base = join(cacheDir, `stored-v${GENERATOR_VERSION}-${n}`);
+  const name = `stored-v${GENERATOR_VERSION}-${schemaTag()}-${n}`;
+  const base = join(cacheDir, name);
   const db = `${base}.db`;
   const text = `${base}.txt`;
   if (existsSync(db) && existsSync(text)) return { db, text };
+  mkdirSync(cacheDir, { recursive: true });
+  for (const f of readdirSync(cacheDir)) if (new RegExp(`^stored-.*-${n}\\.(db|txt)$`).test(f)) rmSync(join(cacheDir, f));
   const t0 = performance.now();
   const tmpDb = `${base}.building.db`;
   rmSync(tmpDb, { force: true });
@@ -238,6 +243,14 @@ function storedDatabase(n: number): { db: string; text: string } {
   renameSync(`${text}.building`, text);
   notes.push(`built the stored database of ${n} items in ${((performance.now() - t0) / 1000).toFixed(0)} s (cached in ${db})`);
   return { db, text };
+}
+
+/** A short digest of the migrations: a database built under another schema is not reused. */
+function schemaTag(): string {
+  const dir = join(root, 'storage', 'migrations');
+  const hash = createHash('sha256');
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) hash.update(readFileSync(join(dir, f)));
+  return hash.digest('hex').slice(0, 8);
 }
 
 async function rssStage(): Promise<void> {
