@@ -280,7 +280,15 @@ function scanLatin(text: string, sink: TermSink): boolean {
     let f: number;
     let c: number;
     let h = body > start ? Math.imul(FNV_BASIS ^ c0, FNV_PRIME) : FNV_BASIS;
-    while (j < n && (f = unitFlags[(c = unitAt.call(text, j))]) & (L | N | SIGN)) {
+    // Runs of a-z, most of every word, without the table.
+    for (;;) {
+      const from = j;
+      while (j < n && (c = unitAt.call(text, j)) >= 97 && c <= 122) {
+        h = Math.imul(h ^ c, FNV_PRIME);
+        j++;
+      }
+      if (j > from) seen |= L | AZ;
+      if (j >= n || !((f = unitFlags[(c = unitAt.call(text, j))]) & (L | N | SIGN))) break;
       seen |= f;
       h = Math.imul(h ^ c, FNV_PRIME);
       j++;
