@@ -187,13 +187,17 @@ function francVotable(monitored: readonly string[]): Votable {
  */
 class Tally {
   readonly sums = new Float64Array(LIST_LANGS.length);
-  readonly order: number[] = [];
+  /** The languages seen, in order: the first `size` entries. */
+  private readonly order = new Int32Array(LIST_LANGS.length);
+  private size = 0;
   /** Bit l set once language l is in `order`. */
   private seen = 0;
 
+  // Only the sums of the languages seen are set back, and the order is overwritten from the
+  // start: cheaper, on every item, than a fill() and emptying an array (which costs a runtime call).
   reset(): this {
-    this.sums.fill(0);
-    this.order.length = 0;
+    for (let k = 0; k < this.size; k++) this.sums[this.order[k]] = 0;
+    this.size = 0;
     this.seen = 0;
     return this;
   }
@@ -201,7 +205,7 @@ class Tally {
   add(lang: number, amount: number): void {
     if (!(this.seen & (1 << lang))) {
       this.seen |= 1 << lang;
-      this.order.push(lang);
+      this.order[this.size++] = lang;
     }
     this.sums[lang] += amount;
   }
@@ -211,7 +215,8 @@ class Tally {
     let top = -Infinity;
     let next: number | undefined;
     let leader = -1;
-    for (const l of this.order) {
+    for (let k = 0; k < this.size; k++) {
+      const l = this.order[k];
       const s = this.sums[l];
       if (s > top) {
         if (leader >= 0) next = top;
@@ -231,14 +236,17 @@ class Tally {
    */
   beyondVote(leader: number, top: number, votable: readonly number[]): boolean {
     if (!(1 < top)) return false;
-    for (const l of this.order) if (l !== leader && !(this.sums[l] < top)) return false;
+    for (let k = 0; k < this.size; k++) {
+      const l = this.order[k];
+      if (l !== leader && !(this.sums[l] < top)) return false;
+    }
     for (const l of votable) if (l !== leader && !(this.sums[l] + 1 < top)) return false;
     return true;
   }
 
   record(): Record<string, number> {
     const score: Record<string, number> = {};
-    for (const l of this.order) score[LIST_LANGS[l]] = this.sums[l];
+    for (let k = 0; k < this.size; k++) score[LIST_LANGS[this.order[k]]] = this.sums[this.order[k]];
     return score;
   }
 }
@@ -271,6 +279,7 @@ function kindOf(c: number): number {
 }
 
 const counts = { letters: 0, latin: 0, frLetters: 0, otherLetters: 0 };
+const ASCII_LETTER = Uint8Array.from({ length: 128 }, (_, c) => ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) ? 1 : 0));
 
 /**
  * In one pass (this runs on every item): letters, Latin letters among them (code points), and
@@ -280,6 +289,9 @@ const counts = { letters: 0, latin: 0, frLetters: 0, otherLetters: 0 };
 function countLetters(text: string): typeof counts {
   let letters = 0;
   let latin = 0;
+  // ASCII letters, both letters and Latin, counted by table: a branch-free add per character of
+  // the text's bulk instead of four comparisons.
+  let ascii = 0;
   let fr = 0;
   let frE = 0;
   let other = 0;
@@ -287,10 +299,7 @@ function countLetters(text: string): typeof counts {
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c < 128) {
-      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
-        letters++;
-        latin++;
-      }
+      ascii += ASCII_LETTER[c];
       continue;
     }
     if (c >= 0xd800 && c <= 0xdfff) {
@@ -314,8 +323,8 @@ function countLetters(text: string): typeof counts {
     if (k & FR_E) frE++;
     if (k & NOT_FR_LETTER) other++;
   }
-  counts.letters = letters;
-  counts.latin = latin;
+  counts.letters = letters + ascii;
+  counts.latin = latin + ascii;
   counts.frLetters = fr + 0.5 * frE;
   counts.otherLetters = other;
   return counts;

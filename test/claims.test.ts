@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { loadClaims, parseClaims } from '../rules/claims/load.ts';
 import { createClaimMatcher } from '../rules/claims/matcher.ts';
+import { SHOUTED_DENIAL } from '../rules/claims/stance.ts';
 import { formatRuleError } from '../rules/errors.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/claims/${name}`, import.meta.url));
@@ -123,6 +124,26 @@ describe('stance', () => {
     expect(stance('This is not true: Hydro Ottawa will not cut electricity to the city next week.', 'en')).toBe('refutes');
     expect(stance('Ottawa police did not announce any $300 fines for cyclists on sidewalks.', 'en')).toBe('refutes');
     expect(stance('The city is NOT closing libraries on Sundays in January.', 'en')).toBe('refutes');
+  });
+
+  it('reads a denial shouted in capitals in accented text, full-width capitals included', () => {
+    expect(stance('La Ville ferme PAS les bibliothèques le dimanche en janvier.', 'fr')).toBe('refutes');
+    expect(stance('La Ville ferme ＰＡＳ les bibliothèques le dimanche en janvier.', 'fr')).toBe('refutes');
+    expect(stance('La Ville ferme les bibliothèques le dimanche en janvier. PARTAGEZ.', 'fr')).toBe('spreads');
+    expect(stance('La Ville ferme les bibliothèques le dimanche en janvier, pas de discussion possible.', 'fr')).toBe('spreads');
+  });
+
+  it('has no character that decomposes alone into a shouted denial word', () => {
+    // The stance skips decomposing an accented text without two capitals or non-ASCII characters
+    // in a row: it would miss a denial written as one such character.
+    const word = new RegExp(SHOUTED_DENIAL.source.replace(/\\b/g, ''));
+    const whole: string[] = [];
+    for (let c = 0x80; c <= 0xffff; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      const plain = String.fromCharCode(c).normalize('NFKD').replace(/\p{M}/gu, '');
+      if (word.test(plain)) whole.push(plain);
+    }
+    expect(whole).toEqual([]);
   });
 
   it('treats spreading and questioning as spreading', () => {

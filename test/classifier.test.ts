@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadClassifier, withVariants } from '../rules/classifier.ts';
 import { loadClaims } from '../rules/claims/load.ts';
+import { MAX_TERMS, termIds } from '../rules/term-ids.ts';
 import type { ClassifyInput } from '../rules/types.ts';
 
 const RULES = 'test/fixtures/classify/rules';
@@ -95,5 +96,20 @@ describe('learning from staff', () => {
     expect(merged.find((c) => c.id === 'T01')!.variants).toEqual(['pills in the reservoir']);
     expect(merged.find((c) => c.id === 'T02')!.variants).toEqual([]);
     expect(claims.find((c) => c.id === 'T01')!.variants).toEqual([]);
+  });
+});
+
+describe('a long-running classifier', () => {
+  it('judges alike after more distinct words than it numbers, when the numbering starts afresh', () => {
+    const { classifier } = build();
+    const items = [
+      post('Heads up: they put fluoride pills in the Riverside reservoir to sedate everyone in the east end.'),
+      post("J'ai entendu que l'eau du robinet à Orléans est pas bonne pis personne en parle. Partagez!!"),
+    ];
+    const before = items.map((item) => classifier.classify(item));
+    // Words never seen before, as names, typos and links keep bringing them.
+    const letters = (n: number): string => (n < 26 ? '' : letters(Math.floor(n / 26) - 1)) + String.fromCharCode(97 + (n % 26));
+    termIds(Array.from({ length: MAX_TERMS + 1 }, (_, i) => ({ term: `q${letters(i)}`, pos: i })));
+    expect(items.map((item) => classifier.classify(item))).toEqual(before);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { isStopWord, stem, tokenize, type Lang, type Token } from '../text.ts';
 import { longest, phraseKey, WHOLE_CITY, type Lexicon, type PhraseNode } from './lexicon.ts';
-import { TermTable } from './term-table.ts';
+import { termIds, TermValues } from '../term-ids.ts';
 
 export type NumberKind = 'money' | 'time' | 'plain';
 
@@ -26,13 +26,15 @@ const STEM_PREFIX = 6;
 // Read from the raw text: tokens have lost "$" and "p.m.". Case-insensitive instead of folded.
 const NUMBER = /(\$\s?)?\b(\d{1,3}(?:[,\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)\s?(\$|dollars?\b|bucks\b|piasses?\b|p\.?\s?m\b\.?|a\.?\s?m\b\.?|h\b|hrs?\b)?/gi;
 const DIGIT = /\d/;
+const SEPARATOR = /[,\u00a0\u202f]/;
+const THOUSANDS = /[,\u00a0\u202f](?=\d{3}\b)/g;
 const MONEY_WORDS = new Set(['dollar', 'dollars', 'bucks', 'piasse', 'piasses', 'balles']);
 
 export function analyze(text: string, lang: Lang | 'und', lexicon: Lexicon): Analysis {
   const f = newFeatures();
   readFeatures(f, text, tokenize(text), lang, lexicon);
   const concepts = new Map<string, string>();
-  f.concepts.forEach((c, k) => concepts.set(c.name, f.surfaces[k]));
+  for (let k = 0; k < f.count; k++) concepts.set(f.concepts[k].name, f.surfaces[k]);
   return { concepts, numbers: f.numbers, places: f.places };
 }
 
@@ -53,8 +55,12 @@ export interface Concept {
  * for every post (readFeatures empties it) instead of allocating a map and four sets each time.
  */
 export interface Features {
+  /** The first `count` entries of concepts and surfaces are the text's; later ones are stale. */
   concepts: Concept[];
   surfaces: string[];
+  // A count rather than emptying the arrays (length = 0), which drops their storage and costs a
+  // runtime call on every text.
+  count: number;
   numbers: Analysis['numbers'];
   places: Set<string>;
   /** Whose Concept ids these are: a new vocabulary numbers its concepts afresh. */
@@ -62,14 +68,13 @@ export interface Features {
 }
 
 export function newFeatures(): Features {
-  return { concepts: [], surfaces: [], numbers: { money: new Set(), time: new Set(), plain: new Set() }, places: new Set(), vocabulary: {} };
+  return { concepts: [], surfaces: [], count: 0, numbers: { money: new Set(), time: new Set(), plain: new Set() }, places: new Set(), vocabulary: {} };
 }
 
 /** The features of a text the caller has tokenised already, into `out`. */
 export function readFeatures(out: Features, text: string, tokens: readonly Token[], lang: Lang | 'und', lexicon: Lexicon): void {
   const numbers = out.numbers;
-  out.concepts.length = 0;
-  out.surfaces.length = 0;
+  out.count = 0;
   // Most texts state no number and no place: a clear() call costs more than the size test.
   if (out.places.size) out.places.clear();
   if (numbers.money.size) numbers.money.clear();
@@ -81,17 +86,16 @@ export function readFeatures(out: Features, text: string, tokens: readonly Token
 
   // Handles name accounts, not subjects (termFacts gives them no facts); a hashtag's word counts.
   const cache = vocab.facts[lang];
+  const ids = termIds(tokens);
   const terms = scratchTerms;
   let count = 0;
   for (let t = 0; t < tokens.length; t++) {
-    const term = tokens[t].term;
-    let facts = cache.get(term);
+    const id = ids[t];
+    let facts = id < 0 ? undefined : cache.get(id);
     if (facts === undefined) {
-      facts = termFacts(term, lang, lexicon, vocab);
-      // Numbers (ids, times, amounts) rarely repeat and are quick to read: kept out of the cache,
-      // they would make it many times larger.
-      const c0 = term.charCodeAt(0);
-      if (c0 < 48 || c0 > 57) cache.set(term, facts);
+      facts = termFacts(tokens[t].term, lang, lexicon, vocab);
+      // Numbers have no id (see termIds): they are read again each time.
+      if (id >= 0) cache.set(id, facts);
     }
     if (facts) terms[count++] = facts;
   }
@@ -119,8 +123,8 @@ export function readFeatures(out: Features, text: string, tokens: readonly Token
       const c = vocab.numberConcept(v);
       if (c.seen === stamp) continue;
       c.seen = stamp;
-      out.concepts.push(c);
-      out.surfaces.push(String(v));
+      out.concepts[out.count] = c;
+      out.surfaces[out.count++] = String(v);
     }
   }
 }
@@ -130,8 +134,8 @@ function emit(out: Features, stamp: number, list: readonly Concept[], surface: s
   for (const c of list) {
     if (c.seen === stamp) continue;
     c.seen = stamp;
-    out.concepts.push(c);
-    out.surfaces.push(surface);
+    out.concepts[out.count] = c;
+    out.surfaces[out.count++] = surface;
     if (c.place) out.places.add(c.name);
   }
 }
@@ -175,11 +179,11 @@ function resolve(term: string, lang: Lang | 'und', lexicon: Lexicon): readonly s
 
 /**
  * Everything worked out once and reused across texts analysed with a lexicon: each term's facts
- * (they depend only on the term, the language and the lexicon, and sparing the stop-word, lexicon
- * and stemming work on every repeat spares most of it) and the interned concepts.
+ * by term id (they depend only on the term, the language and the lexicon, and sparing the
+ * stop-word, lexicon and stemming work on every repeat spares most of it) and the interned concepts.
  */
 interface Vocabulary {
-  facts: Record<Lang | 'und', TermTable<TermFacts | null>>;
+  facts: Record<Lang | 'und', TermValues<TermFacts | null>>;
   concept(name: string): Concept;
   phraseConcepts(names: readonly string[]): readonly Concept[];
   numberConcept(value: number): Concept;
@@ -199,7 +203,7 @@ function vocabularyOf(lexicon: Lexicon): Vocabulary {
 }
 
 function newVocabulary(): Vocabulary {
-  const facts = { en: new TermTable<TermFacts | null>(), fr: new TermTable<TermFacts | null>(), und: new TermTable<TermFacts | null>() };
+  const facts = { en: new TermValues<TermFacts | null>(), fr: new TermValues<TermFacts | null>(), und: new TermValues<TermFacts | null>() };
   const concepts = new Map<string, Concept>();
   const phrases = new Map<readonly string[], readonly Concept[]>();
   const numbers = new Map<number, Concept>();
@@ -231,9 +235,11 @@ function readDigits(text: string, digit: number, out: Analysis['numbers']): void
   // the text before that.
   NUMBER.lastIndex = Math.max(0, digit - 2);
   for (let m; (m = NUMBER.exec(text)); ) {
-    const value = Number(m[2].replace(/[,\u00a0\u202f](?=\d{3}\b)/g, '').replace(',', '.'));
+    // Most numbers are plain digits (ids, counts, times): only a separator needs rewriting.
+    const digits = m[2];
+    const value = Number(SEPARATOR.test(digits) ? digits.replace(THOUSANDS, '').replace(',', '.') : digits);
     if (!Number.isFinite(value)) continue;
-    const unit = (m[3] ?? '').replace(/[.\s]/g, '').toLowerCase();
+    const unit = m[3] === undefined ? '' : m[3].replace(/[.\s]/g, '').toLowerCase();
     if (m[1] || unit === '$' || MONEY_WORDS.has(unit)) out.money.add(value);
     else if (unit === 'pm' && value <= 12) out.time.add(value).add(value === 12 ? 12 : value + 12);
     else if (unit === 'am' && value <= 12) out.time.add(value);

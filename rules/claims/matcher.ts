@@ -173,21 +173,25 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
 
   // Scratch space for one match, reused: the post's features, its concepts that some claim uses
   // (and the index of each in post.concepts), the accumulated dot product of each wording, the
-  // wordings touched, and each claim's best wording so far (-1: none yet) with its score.
+  // wordings touched, and each claim's best wording so far (-1: none yet) with its score. The
+  // lists are overwritten from the start with a count of the current post's entries, as
+  // emptying an array (length = 0) drops its storage and costs a runtime call.
   const post = newFeatures();
   const postIndexed: Indexed[] = [];
   const postAt: number[] = [];
+  let indexedCount = 0;
   const dots = new Float64Array(docs.length);
   const touched = new Int32Array(docs.length);
   const bestDoc = new Int32Array(claims.length).fill(-1);
   const bestScore = new Float64Array(claims.length);
   const claimsSeen: number[] = [];
+  let seenCount = 0;
   const claimTexts = claims.map((c) => [c.text.en, c.text.fr].filter((t): t is string => !!t));
 
   /** Whether two distinct words of the post carry the concepts it shares with a wording, common ones aside. */
   function twoWordsShared(d: number): boolean {
     let first: string | undefined;
-    for (let k = 0; k < postIndexed.length; k++) {
+    for (let k = 0; k < indexedCount; k++) {
       const x = postIndexed[k];
       if (x.common || !docUses(d, x.id)) continue;
       const surface = post.surfaces[postAt[k]];
@@ -200,7 +204,7 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
   /** The post's words that carried the match with a wording, heaviest first. */
   function carriers(d: number): string[] {
     const hits: number[] = [];
-    for (let k = 0; k < postIndexed.length; k++) if (docUses(d, postIndexed[k].id)) hits.push(k);
+    for (let k = 0; k < indexedCount; k++) if (docUses(d, postIndexed[k].id)) hits.push(k);
     return hits.sort((a, b) => postIndexed[b].idf - postIndexed[a].idf).map((k) => post.surfaces[postAt[k]]);
   }
 
@@ -212,15 +216,14 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
     }
     let postNorm2 = 0;
     let distinctive = 0;
-    postIndexed.length = 0;
-    postAt.length = 0;
-    for (let k = 0; k < post.concepts.length; k++) {
+    indexedCount = 0;
+    for (let k = 0; k < post.count; k++) {
       const w = weightOf(post.concepts[k]);
       postNorm2 += w.norm2;
       const x = w.indexed;
       if (!x) continue;
-      postIndexed.push(x);
-      postAt.push(k);
+      postIndexed[indexedCount] = x;
+      postAt[indexedCount++] = k;
       if (!x.common) distinctive++;
     }
     // A match needs two words on concepts that are not common (see twoWordsShared): a post
@@ -228,12 +231,13 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
     if (distinctive < 2) return { claim: null, candidates: [], stance: null };
     // The cosine's dot products, wording by wording, summed in the order of the post's concepts.
     let touchedCount = 0;
-    for (const x of postIndexed) {
-      const list = x.docs;
+    for (let k = 0; k < indexedCount; k++) {
+      const list = postIndexed[k].docs;
+      const idf2 = postIndexed[k].idf2;
       for (let p = 0; p < list.length; p++) {
         const d = list[p];
         if (dots[d] === 0) touched[touchedCount++] = d;
-        dots[d] += x.idf2;
+        dots[d] += idf2;
       }
     }
     // Each claim keeps its best wording; claimsSeen lists the claims in the order they first
@@ -255,16 +259,17 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
       // A wording and a post that never state the same kind of fact cannot disagree.
       const score = postStates & docStates[d] ? raw * agreement(post, doc.analysis) : raw;
       const c = doc.claim;
-      if (bestDoc[c] < 0) claimsSeen.push(c);
+      if (bestDoc[c] < 0) claimsSeen[seenCount++] = c;
       else if (!(score > bestScore[c])) continue;
       bestDoc[c] = d;
       bestScore[c] = score;
     }
-    rankByScore(claimsSeen, bestScore);
+    rankByScore(claimsSeen, seenCount, bestScore);
     // One shared idea is a topic, not a claim: a match, even a plausible one, needs two words.
     // Only the best few are reported, so the check stops once they are found.
     const ranked: number[] = [];
-    for (const c of claimsSeen) {
+    for (let k = 0; k < seenCount; k++) {
+      const c = claimsSeen[k];
       if (ranked.length > MAX_CANDIDATES) break;
       if (bestScore[c] >= candidateThreshold && twoWordsShared(bestDoc[c])) ranked.push(c);
     }
@@ -275,8 +280,8 @@ export function createClaimMatcher(claims: readonly Claim[], opts: ClaimMatcherO
     for (const c of ranked) {
       if (c !== confident && candidates.length < MAX_CANDIDATES) candidates.push({ id: claims[c].id, score: round(bestScore[c]) });
     }
-    for (const c of claimsSeen) bestDoc[c] = -1;
-    claimsSeen.length = 0;
+    for (let k = 0; k < seenCount; k++) bestDoc[claimsSeen[k]] = -1;
+    seenCount = 0;
     const stance = top >= 0 ? detectStance(analysed.raw, claimTexts[top], analysed.folded) : null;
     return { claim, candidates, stance };
   }
@@ -313,11 +318,12 @@ function disagree<T>(a: Set<T>, b: Set<T>): boolean {
 }
 
 /**
- * Sorts claims by score, highest first, keeping the order of equal scores (as a stable sort
- * would): by insertion, as a post has a handful of candidates and a comparator call costs more.
+ * Sorts the first `count` claims of `list` by score, highest first, keeping the order of equal
+ * scores (as a stable sort would): by insertion, as a post has a handful of candidates and a
+ * comparator call costs more.
  */
-function rankByScore(list: number[], score: Float64Array): void {
-  for (let i = 1; i < list.length; i++) {
+function rankByScore(list: number[], count: number, score: Float64Array): void {
+  for (let i = 1; i < count; i++) {
     const c = list[i];
     let j = i;
     for (; j > 0 && score[list[j - 1]] < score[c]; j--) list[j] = list[j - 1];

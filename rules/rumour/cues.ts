@@ -122,30 +122,34 @@ export function detectCuesIn(raw: string, folded: string): Cue[] {
   return cues;
 }
 
+// What capsEvidence counts, by character: a-z, A-Z, and the capitals CAPS_WORD matches.
+const LOWER = 1;
+const UPPER = 2;
+const CAPITAL = 4;
+const CASE_KINDS = Uint8Array.from({ length: 0xdf }, (_, c) =>
+  c >= 97 && c <= 122 ? LOWER : c >= 65 && c <= 90 ? UPPER | CAPITAL : (c >= 0xc0 && c <= 0xd6) || (c >= 0xd8 && c <= 0xde) ? CAPITAL : 0,
+);
+
 /** Two shouted words, or a post mostly in capitals. */
 function capsEvidence(raw: string): string[] | null {
   // One pass finds what both tests need: ASCII letters and capitals (accented ones are too few to
   // change the ratio), and whether four capitals in a row, without which CAPS_WORD finds nothing.
+  // Each character's kind is read from a table and added without branching.
+  let lower = 0;
   let upper = 0;
-  let letters = 0;
   let run = 0;
-  let longRun = false;
-  for (let i = 0; i < raw.length; i++) {
+  let longest = 0;
+  const n = raw.length;
+  for (let i = 0; i < n; i++) {
     const c = raw.charCodeAt(i);
-    if (c >= 65 && c <= 90) {
-      upper++;
-      letters++;
-      if (++run >= 4) longRun = true;
-      continue;
-    }
-    if ((c >= 0xc0 && c <= 0xd6) || (c >= 0xd8 && c <= 0xde)) {
-      if (++run >= 4) longRun = true;
-      continue;
-    }
-    run = 0;
-    if (c >= 97 && c <= 122) letters++;
+    const kind = c < CASE_KINDS.length ? CASE_KINDS[c] : 0;
+    lower += kind & LOWER;
+    upper += (kind & UPPER) >> 1;
+    run = kind & CAPITAL ? run + 1 : 0;
+    if (run > longest) longest = run;
   }
-  if (longRun) {
+  const letters = lower + upper;
+  if (longest >= 4) {
     const words = (raw.match(CAPS_WORD) ?? []).filter((w) => !ACRONYMS.has(w));
     if (words.length >= 2) return [...new Set(words)].slice(0, 5);
   }

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { analyseText, isStopWord, stem, tokenize, type Analysed, type Lang, type Token } from '../text.ts';
+import { termIds, TermValues } from '../term-ids.ts';
 import { detectCuesIn, type Cue } from './cues.ts';
 
 const require = createRequire(import.meta.url);
@@ -152,9 +153,9 @@ export function trainRumourModel(examples: readonly Example[]): RumourModel {
  * The word model's log-odds of a post: the prior plus the weight of each distinct feature, in
  * the order features first occur (the order the sum has always been rounded in). A feature the
  * model never learned weighs nothing and is skipped. Each term is mapped once, per language, to
- * the index of its feature among the learned ones (-1 for none), and features already counted
- * in this post are told by a stamp per index, so a post costs one map look-up per token and
- * builds no set or array.
+ * the index of its feature among the learned ones (-1 for none), kept by term id (the claim
+ * analysis has numbered the post's terms already), and features already counted in this post
+ * are told by a stamp per index, so a post costs one array read per token and builds no set.
  */
 function wordScorer(weights: ReadonlyMap<string, number>, prior: number): (tokens: readonly Token[], lang: string) => number {
   const index = new Map<string, number>();
@@ -163,7 +164,7 @@ function wordScorer(weights: ReadonlyMap<string, number>, prior: number): (token
     weightOf[index.size] = w;
     index.set(f, index.size);
   }
-  const termIndex = { en: new Map<string, number>(), fr: new Map<string, number>(), other: new Map<string, number>() };
+  const termIndex = { en: new TermValues<number>(), fr: new TermValues<number>(), other: new TermValues<number>() };
   const counted = new Uint32Array(weights.size);
   let stamp = 0;
   return (tokens, lang) => {
@@ -173,15 +174,15 @@ function wordScorer(weights: ReadonlyMap<string, number>, prior: number): (token
       counted.fill(0);
       stamp = 1;
     }
+    const ids = termIds(tokens);
     let sum = prior;
     for (let t = 0; t < tokens.length; t++) {
-      const term = tokens[t].term;
-      let i = cache.get(term);
+      const id = ids[t];
+      let i = id < 0 ? undefined : cache.get(id);
       if (i === undefined) {
-        const f = featureOf(term, lang, featureCache[key]);
+        const f = feature(tokens[t].term, lang);
         i = f === null ? -1 : (index.get(f) ?? -1);
-        if (cache.size > 200_000) cache.clear();
-        cache.set(term, i);
+        if (id >= 0) cache.set(id, i);
       }
       if (i >= 0 && counted[i] !== stamp) {
         counted[i] = stamp;

@@ -1,7 +1,7 @@
 /**
- * A map from a term to what the claim analysis knows of it, looked up once per token of every
- * post. Most terms are a few letters a-z: such a term is read as a number in base 27 (exact in a
- * double up to eleven letters) and found in an open-addressing table of those numbers, which
+ * A map from a term to a value, looked up once per token of every post (term-ids.ts numbers terms
+ * with it). Most terms are a few letters a-z: such a term is read as a number in base 27 (exact
+ * in a double up to eleven letters) and found in an open-addressing table of those numbers, which
  * compares numbers in one typed array where a Map compares strings spread over the heap. Other
  * terms (digits, hashtags, letters beyond a-z, long words) go to a Map.
  */
