@@ -271,24 +271,42 @@ export interface IndexedText {
 
 type Range = readonly [number, number];
 
-/** The atoms of a field's words, position by position, gathered as the scanner finds the words. */
+/**
+ * The words of a field that have atoms in the item's language, with their positions, gathered as
+ * the scanner finds the words. Most words of a post have none, and are only counted.
+ */
 class FieldAtoms implements TermSink {
-  /** Reused from field to field: entries from `size` on are stale. */
-  readonly atoms: TermAtoms[] = [];
+  /** Reused from field to field: entries from `found` on are stale. */
+  readonly atoms: (readonly number[])[] = [];
+  readonly at: number[] = [];
+  found = 0;
+  /** Words scanned so far: the next word's position in the field. */
   size = 0;
+  lang: Lang | 'und' = 'und';
 
   constructor(private readonly vocab: Vocabulary) {}
 
   span(text: string, start: number, end: number, hash: number): void {
-    this.atoms[this.size++] = this.vocab.lookupSpan(text, start, end, hash);
+    this.add(this.vocab.lookupSpan(text, start, end, hash));
   }
 
   term(term: string): void {
-    this.atoms[this.size++] = this.vocab.lookup(term);
+    this.add(this.vocab.lookup(term));
   }
 
   restart(): void {
-    this.size = 0;
+    this.size = this.found = 0;
+  }
+
+  private add(atoms: TermAtoms): void {
+    if (atoms !== NONE) {
+      const list = atoms[this.lang];
+      if (list.length) {
+        this.atoms[this.found] = list;
+        this.at[this.found++] = this.size;
+      }
+    }
+    this.size++;
   }
 }
 
@@ -368,9 +386,10 @@ export class ItemIndex {
     if (tokens) return this.addTokens(tokens, offset);
     if (this.words) return this.addTerms(termsOf(raw), offset);
     const field = this.field;
-    field.size = 0;
+    field.restart();
+    field.lang = this.lang;
     scanTerms(fold(raw), field);
-    for (let i = 0; i < field.size; i++) this.addAtoms(field.atoms[i][this.lang], offset + i);
+    for (let i = 0; i < field.found; i++) this.addAtoms(field.atoms[i], offset + field.at[i]);
     return offset + field.size;
   }
 
