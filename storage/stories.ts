@@ -3,6 +3,8 @@
  *
  *   saveStory(tx, story)  linkItem(tx, itemId, storyId)  recentStories(db, since) → Story[] for restore
  *   storyStore(db) → { saveStory(story), linkItem(itemId, storyId) } prepared once, for ingest
+ * A story's signature is kept in two parts: its term counts in the story row, its MinHash
+ * signatures in `story_minhashes`, written once each.
  *   saveBurst(tx, burst) → id (insert, or update the same burst's count)   endBurst(tx, burst, at)
  *   listBursts(db, since) → bursts flagged since then plus those still active   activeBursts(db)
  */
@@ -11,13 +13,15 @@ import type { Burst } from '../rules/bursts/detector.ts';
 import type { KeyRef } from '../rules/bursts/keys.ts';
 import type { Story } from '../rules/stories/grouper.ts';
 import type { Db, Writer } from './db.ts';
-import { bursts, stories, storyItems } from './schema/stories.ts';
+import { bursts, stories, storyItems, storyMinhashes } from './schema/stories.ts';
 
 export type BurstRow = Omit<typeof bursts.$inferSelect, 'topItemIds' | 'relatedKeys'> & { topItemIds: number[]; relatedKeys: string[] };
 
 export function saveStory(tx: Writer, s: Story): void {
   const row = storyRow(s);
   tx.insert(stories).values({ id: s.id, ...row }).onConflictDoUpdate({ target: stories.id, set: row }).run();
+  const minhashes = s.signature.minhashes.map((minhash, seq) => ({ storyId: s.id, seq, minhash }));
+  if (minhashes.length) tx.insert(storyMinhashes).values(minhashes).onConflictDoNothing().run();
 }
 
 /** An item keeps the first story it was given. */
@@ -33,7 +37,7 @@ function storyRow(s: Story) {
     lastSeen: s.lastSeen,
     sources: JSON.stringify(s.sources),
     langs: JSON.stringify(s.langs),
-    signature: JSON.stringify(s.signature),
+    terms: JSON.stringify(s.signature.terms),
   };
 }
 
@@ -44,16 +48,22 @@ function storyRow(s: Story) {
  */
 export function storyStore(db: Db) {
   const upsert = db.$client.prepare(
-    `insert into stories (id, representative_item_id, size, first_seen, last_seen, sources, langs, signature)
-     values (@id, @representativeItemId, @size, @firstSeen, @lastSeen, @sources, @langs, @signature)
+    `insert into stories (id, representative_item_id, size, first_seen, last_seen, sources, langs, terms)
+     values (@id, @representativeItemId, @size, @firstSeen, @lastSeen, @sources, @langs, @terms)
      on conflict (id) do update set representative_item_id = excluded.representative_item_id, size = excluded.size,
        first_seen = excluded.first_seen, last_seen = excluded.last_seen, sources = excluded.sources, langs = excluded.langs,
-       signature = excluded.signature`,
+       terms = excluded.terms`,
   );
+  // A story only appends signatures, so those numbered from the stored count on are the new ones.
+  // Counted rather than remembered: a rolled-back batch must not leave them marked as stored.
+  const minhashCount = db.$client.prepare('select count(*) from story_minhashes where story_id = ?').pluck();
+  const addMinhash = db.$client.prepare('insert into story_minhashes (story_id, seq, minhash) values (?, ?, ?)');
   const link = db.$client.prepare('insert into story_items (item_id, story_id) values (?, ?) on conflict do nothing');
   return {
     saveStory(s: Story): void {
       upsert.run({ id: s.id, ...storyRow(s) });
+      const { minhashes } = s.signature;
+      for (let seq = minhashCount.get(s.id) as number; seq < minhashes.length; seq++) addMinhash.run(s.id, seq, minhashes[seq]);
     },
     linkItem(itemId: number, storyId: number): void {
       link.run(itemId, storyId);
@@ -69,6 +79,19 @@ export function storyOf(db: Db, itemId: number): number | undefined {
 
 /** Stories seen since `since`, in the grouper's shape, to restore it on start. */
 export function recentStories(db: Db, since: number): Story[] {
+  const minhashes = new Map<number, string[]>();
+  const stored = db
+    .select({ storyId: storyMinhashes.storyId, minhash: storyMinhashes.minhash })
+    .from(storyMinhashes)
+    .innerJoin(stories, eq(stories.id, storyMinhashes.storyId))
+    .where(gte(stories.lastSeen, since))
+    .orderBy(storyMinhashes.storyId, storyMinhashes.seq)
+    .all();
+  for (const { storyId, minhash } of stored) {
+    const list = minhashes.get(storyId);
+    if (list) list.push(minhash);
+    else minhashes.set(storyId, [minhash]);
+  }
   return db
     .select()
     .from(stories)
@@ -82,7 +105,7 @@ export function recentStories(db: Db, since: number): Story[] {
       lastSeen: r.lastSeen,
       sources: JSON.parse(r.sources) as string[],
       langs: JSON.parse(r.langs) as string[],
-      signature: JSON.parse(r.signature) as Story['signature'],
+      signature: { minhashes: minhashes.get(r.id) ?? [], terms: JSON.parse(r.terms) as Story['signature']['terms'] },
     }));
 }
 

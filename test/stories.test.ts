@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StoryGrouper, type StoryItem } from '../rules/stories/grouper.ts';
 import { openDb } from '../storage/db.ts';
-import { linkItem, recentStories, saveStory, storyOf } from '../storage/stories.ts';
+import { linkItem, recentStories, saveStory, storyOf, storyStore } from '../storage/stories.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 14);
 const MIN = 60_000;
@@ -83,5 +83,28 @@ describe('story grouping', () => {
     const fresh = restarted.add(item('Bomb threat at a high school in Kanata, students evacuated', 'en', 'ctv', 31));
     expect(fresh.created).toBe(true);
     expect(fresh.storyId).toBeGreaterThan(Math.max(...stored.map((s: { id: number }) => s.id)));
+  });
+
+  it('restores every signature a story gained over the ingest batches, a failed batch included', () => {
+    const g = new StoryGrouper({ watchNames: WATCH });
+    const db = openDb(':memory:');
+    const store = storyStore(db);
+    const save = () => {
+      for (const s of g.takeChanged()) store.saveStory(s);
+    };
+    const first = g.add(item('Ottawa police investigating a shooting on Rideau Street, one man injured https://cbc.ca/1', 'en', 'cbc', 0));
+    db.transaction(save);
+    g.add(item('Ottawa police are investigating a shooting on Rideau Street; one man was injured.', 'en', 'ctv', 5));
+    expect(() =>
+      db.transaction(() => {
+        save();
+        throw new Error('disk full');
+      }),
+    ).toThrow('disk full');
+    g.add(item('Ottawa police investigating shooting on Rideau St, one man injured (via @ottawacitizen)', 'en', 'mastodon', 9));
+    db.transaction(save);
+    const story = g.story(first.storyId)!;
+    expect(story.signature.minhashes.length).toBeGreaterThan(2);
+    expect(recentStories(db, T0)).toEqual([story]);
   });
 });

@@ -18,7 +18,7 @@
 import type { Lang, Token } from '../text.ts';
 import { decodeSignature, encodeSignature, LshIndex, minhash, similarity } from './minhash.ts';
 import { contentTerms, textWords, watchTerms } from './terms.ts';
-import { cosine, countTerms, RollingDocFreq, weigh, type TermCounts, type TermFreq } from './tfidf.ts';
+import { countTerms, RollingDocFreq, weigh, type TermCounts, type TermFreq } from './tfidf.ts';
 
 export interface StoryItem {
   id: number;
@@ -101,14 +101,14 @@ interface StoryState extends Omit<Story, 'signature' | 'sources' | 'langs'> {
   /** `sigs` base64-encoded, kept alongside: a story is saved far more often than it gains a signature. */
   encoded: string[];
   terms: TermCounts;
-  /** `terms` as arrays: (1 + ln n)·watch weight of each, and its live document count; Σ units². */
-  profile: { terms: string[]; units: number[]; freqs: Readonly<TermFreq>[]; units2: number };
+  /** `terms` as arrays, in their order: 1 + ln n of each, that times its watch weight, its live document count; Σ units². */
+  profile: { terms: string[]; tfs: number[]; units: number[]; freqs: Readonly<TermFreq>[]; units2: number };
   /** Every term the story is listed under in `byTerm`, once each (trimmed terms stay listed until it expires). */
   indexed: string[];
-  /** The `add` call that last looked at the story, so each candidate is weighed once per item. */
-  visit: number;
   /** The `add` call whose shared-term sums below are current (set while summing the item's terms). */
   summed: number;
+  /** The `add` call that found the story holding one of the item's key terms. */
+  keyed: number;
   /** Over the terms the item shares with the story: Σ w·unit·idf, Σ (unit·idf)², Σ unit². */
   dot: number;
   shared2: number;
@@ -119,8 +119,8 @@ interface StoryState extends Omit<Story, 'signature' | 'sources' | 'langs'> {
 }
 
 /** A story's profile and search state before it is profiled and indexed (a new or a restored story). */
-function unindexed(): Pick<StoryState, 'profile' | 'indexed' | 'visit' | 'summed' | 'dot' | 'shared2' | 'sharedUnits2' | 'held'> {
-  return { profile: { terms: [], units: [], freqs: [], units2: 0 }, indexed: [], visit: 0, summed: 0, dot: 0, shared2: 0, sharedUnits2: 0, held: new Map() };
+function unindexed(): Pick<StoryState, 'profile' | 'indexed' | 'summed' | 'keyed' | 'dot' | 'shared2' | 'sharedUnits2' | 'held'> {
+  return { profile: { terms: [], tfs: [], units: [], freqs: [], units2: 0 }, indexed: [], summed: 0, keyed: 0, dot: 0, shared2: 0, sharedUnits2: 0, held: new Map() };
 }
 
 /**
@@ -133,6 +133,11 @@ interface ItemTerm {
   t: string;
   w: number;
   idf: number;
+  /**
+   * Neither the institution's name nor in most recent items: sharing such a word makes a story a
+   * candidate (sharing only the others is no evidence of a shared topic).
+   */
+  key: boolean;
 }
 
 export class StoryGrouper {
@@ -257,52 +262,76 @@ export class StoryGrouper {
   private nearestTopic(counts: TermCounts, item: StoryItem): { story: StoryState; sim: number } | undefined {
     const vec = weigh(counts, this.df, this.watch, this.opts.watchWeight);
     const base = this.df.idfBase;
+    const docs = this.df.docs;
     const itemTerms: ItemTerm[] = [];
-    for (const [t, w] of vec) itemTerms.push({ t, w, idf: base - this.df.freq(t).ln });
+    for (const [t, w] of vec) {
+      const f = this.df.freq(t);
+      const key = !this.watch.has(t) && !(docs >= COMMON_MIN_DOCS && f.n / docs > COMMON_SHARE);
+      itemTerms.push({ t, w, idf: base - f.ln, key });
+    }
+    const keys = itemTerms.filter((it) => it.key).map((it) => it.t);
     let norm2 = 0;
     for (const { w } of itemTerms) norm2 += w * w;
     const visit = ++this.visits;
-    this.sumShared(itemTerms, item.lang, visit);
-    // Candidates: stories sharing a word that is neither the institution's name nor in most items,
-    // each taken once, numbered in the order they are first met (the first of equals wins).
-    const open: { story: StoryState; rank: number; bound: number }[] = [];
-    let rank = 0;
-    for (const t of counts.keys()) {
-      if (this.watch.has(t) || (this.df.docs >= COMMON_MIN_DOCS && this.df.share(t) > COMMON_SHARE)) continue;
-      for (const story of this.byTerm.get(t) ?? []) {
-        if (story.visit === visit) continue;
-        story.visit = visit;
-        rank++;
-        if (item.at - story.lastSeen > this.opts.topicWindowMs) continue;
-        // Stems of different languages do not compare; a bilingual story forms through duplicates of tags and names only.
-        if (story.topicLang !== item.lang) continue;
-        const bound = this.bound(norm2, story, visit);
-        if (bound * (1 + 1e-9) >= this.opts.sameTopic) open.push({ story, rank, bound });
-      }
+    const sharing = this.sumShared(itemTerms, item.lang, visit);
+    // Candidates: stories listed under a key. Those holding one were marked while summing; only the
+    // others whose bound can reach the bar are looked up in the lists of the keys (walking the
+    // lists themselves met each story many times over).
+    const open: { story: StoryState; bound: number }[] = [];
+    for (const story of sharing) {
+      if (item.at - story.lastSeen > this.opts.topicWindowMs) continue;
+      const bound = this.bound(norm2, story);
+      if (bound * (1 + 1e-9) < this.opts.sameTopic) continue;
+      if (story.keyed === visit || this.listedUnder(story, keys)) open.push({ story, bound });
     }
     // Weighing a whole profile into a new map for each candidate was most of the cost: take the
     // candidates from the highest bound down, and stop once no bound can reach the best cosine.
+    // The order among equal bounds does not matter: the best cosine is found whatever it is.
     open.sort((a, b) => b.bound - a.bound);
-    let best: { story: StoryState; sim: number; rank: number } | undefined;
+    let best: { story: StoryState; sim: number } | undefined;
     for (const c of open) {
       const bar = Math.max(this.opts.sameTopic, best?.sim ?? 0);
       if (c.bound * (1 + 1e-9) < bar) break;
       if (this.estimate(norm2, c.story, base) * (1 + 1e-9) < bar) continue;
-      const sim = cosine(vec, weigh(c.story.terms, this.df, this.watch, this.opts.watchWeight));
-      if (!best || sim > best.sim || (sim === best.sim && c.rank < best.rank)) best = { story: c.story, sim, rank: c.rank };
+      const sim = this.cosine(itemTerms, norm2, c.story);
+      if (!best || sim > best.sim || (sim === best.sim && this.metFirst(c.story, best.story, keys))) best = { story: c.story, sim };
     }
     return best;
+  }
+
+  private listedUnder(story: StoryState, keys: string[]): boolean {
+    for (const t of keys) if (this.byTerm.get(t)?.has(story)) return true;
+    return false;
+  }
+
+  /**
+   * Of two stories equally close to the item, the one met first going through the item's `keys`
+   * and the stories listed under each in turn wins: a rule that does not depend on how the
+   * candidates were found, and is needed only for exact ties.
+   */
+  private metFirst(a: StoryState, b: StoryState, keys: string[]): boolean {
+    for (const t of keys) {
+      const listed = this.byTerm.get(t);
+      if (!listed) continue;
+      const hasA = listed.has(a);
+      const hasB = listed.has(b);
+      if (hasA && hasB) for (const s of listed) if (s === a || s === b) return s === a;
+      if (hasA || hasB) return hasA;
+    }
+    return false;
   }
 
   /**
    * The sums `estimate` needs, for every story of the item's language sharing a term with it: going
    * through each term's holders once costs far less than looking each item term up in each candidate.
    * Terms are taken in the item's order, so each story's sums add up in the same order as one by one.
+   * Returns those stories, and marks those holding a key (a term they hold is listed in `byTerm`).
    */
-  private sumShared(itemTerms: ItemTerm[], lang: string, visit: number): void {
+  private sumShared(itemTerms: ItemTerm[], lang: string, visit: number): StoryState[] {
+    const sharing: StoryState[] = [];
     const holders = this.holders.get(lang);
-    if (!holders) return;
-    for (const { t, w, idf } of itemTerms) {
+    if (!holders) return sharing;
+    for (const { t, w, idf, key } of itemTerms) {
       const holding = holders.get(t);
       if (!holding) continue;
       const { stories, units } = holding;
@@ -312,12 +341,45 @@ export class StoryGrouper {
         if (story.summed !== visit) {
           story.summed = visit;
           story.dot = story.shared2 = story.sharedUnits2 = 0;
+          sharing.push(story);
         }
+        if (key) story.keyed = visit;
         story.dot += w * unit * idf;
         story.shared2 += unit * idf * unit * idf;
         story.sharedUnits2 += unit * unit;
       }
     }
+    return sharing;
+  }
+
+  /**
+   * The cosine of the item's weighed terms and `weigh(story.terms)`, read from the profile instead
+   * of building that map for each candidate. The weights and the order of the sums (item terms for
+   * the dot product, the story's terms for its norm) are fixed: which story is closest can hang on
+   * the last bit.
+   */
+  private cosine(itemTerms: ItemTerm[], norm2: number, story: StoryState): number {
+    let dot = 0;
+    for (const { t, w } of itemTerms) {
+      const n = story.terms.get(t);
+      if (n !== undefined) dot += w * ((1 + Math.log(n)) * this.df.idf(t) * this.weightOf(t));
+    }
+    const { terms, tfs } = story.profile;
+    const docs1 = this.df.docs + 1;
+    let storyNorm2 = 0;
+    for (let i = 0; i < terms.length; i++) {
+      const v = tfs[i] * (Math.log(docs1 / (this.liveFreq(story, i).n + 1)) + 1) * this.weightOf(terms[i]);
+      storyNorm2 += v * v;
+    }
+    return norm2 && storyNorm2 ? dot / Math.sqrt(norm2 * storyNorm2) : 0;
+  }
+
+  /** The current count of the story's i-th profile term (looked up again once it left the window). */
+  private liveFreq(story: StoryState, i: number): Readonly<TermFreq> {
+    const { freqs, terms } = story.profile;
+    let f = freqs[i];
+    if (f.gone) f = freqs[i] = this.df.freq(terms[i]);
+    return f;
   }
 
   private join(story: StoryState, item: StoryItem, sig: Uint32Array, counts: TermCounts): void {
@@ -348,10 +410,12 @@ export class StoryGrouper {
   }
 
   private reprofile(story: StoryState): void {
-    const p = (story.profile = { terms: [] as string[], units: [] as number[], freqs: [] as Readonly<TermFreq>[], units2: 0 });
+    const p = (story.profile = { terms: [] as string[], tfs: [] as number[], units: [] as number[], freqs: [] as Readonly<TermFreq>[], units2: 0 });
     for (const [t, n] of story.terms) {
-      const unit = (1 + Math.log(n)) * this.weightOf(t);
+      const tf = 1 + Math.log(n);
+      const unit = tf * this.weightOf(t);
       p.terms.push(t);
+      p.tfs.push(tf);
       p.units.push(unit);
       p.freqs.push(this.df.freq(t));
       p.units2 += unit * unit;
@@ -363,21 +427,18 @@ export class StoryGrouper {
    * IDF is at least 1, so the words not shared weigh at least their units (most candidates share a
    * word or two and stop here). 0 when nothing is shared.
    */
-  private bound(norm2: number, story: StoryState, visit: number): number {
-    // A story `sumShared` did not reach shares no term.
-    if (story.summed !== visit || !story.dot) return 0;
+  private bound(norm2: number, story: StoryState): number {
+    if (!story.dot) return 0;
     const { dot, shared2, sharedUnits2 } = story;
     return dot / Math.sqrt(norm2 * (shared2 + Math.max(0, story.profile.units2 - sharedUnits2)));
   }
 
   /** The cosine of the item's vector and the story's profile, as `weigh` and `cosine` give it up to rounding. */
   private estimate(norm2: number, story: StoryState, base: number): number {
-    const { terms, units, freqs } = story.profile;
+    const { terms, units } = story.profile;
     let storyNorm2 = 0;
     for (let i = 0; i < terms.length; i++) {
-      let f = freqs[i];
-      if (f.gone) f = freqs[i] = this.df.freq(terms[i]);
-      const v = units[i] * (base - f.ln);
+      const v = units[i] * (base - this.liveFreq(story, i).ln);
       storyNorm2 += v * v;
     }
     return norm2 && storyNorm2 ? story.dot / Math.sqrt(norm2 * storyNorm2) : 0;
@@ -453,10 +514,41 @@ export class StoryGrouper {
 
 /** Keeps the story's strongest terms; returns the ones dropped. */
 function trimTerms(terms: TermCounts): string[] {
-  const sorted = [...terms].sort((a, b) => b[1] - a[1]);
+  const ranked = byStrength(terms);
+  const kept = ranked.slice(0, MAX_TERMS).map((t) => [t, terms.get(t)!] as const);
   terms.clear();
-  for (const [t, n] of sorted.slice(0, MAX_TERMS)) terms.set(t, n);
-  return sorted.slice(MAX_TERMS).map(([t]) => t);
+  for (const [t, n] of kept) terms.set(t, n);
+  return ranked.slice(MAX_TERMS);
+}
+
+/**
+ * The terms from the most frequent down, equal counts in the map's order: what a stable sort of
+ * the entries by count gives, through one numeric sort of count·size + (size − 1 − position) keys
+ * instead of a comparator, because a story's terms are ranked each time it is saved, after nearly
+ * every item.
+ */
+function byStrength(terms: TermCounts): string[] {
+  const size = terms.size;
+  const list: string[] = [];
+  const keys = new Float64Array(size);
+  terms.forEach((n, t) => {
+    keys[list.length] = n * size + (size - 1 - list.length);
+    list.push(t);
+  });
+  keys.sort();
+  const out: string[] = [];
+  for (let k = size - 1; k >= 0; k--) out.push(list[size - 1 - (keys[k] % size)]);
+  return out;
+}
+
+/**
+ * The strongest terms with their counts, as stored in the signature. Without a prototype: an
+ * ordinary object given some sixty new keys goes through as many shapes, and cost several times more.
+ */
+function strongest(terms: TermCounts): Record<string, number> {
+  const out: Record<string, number> = Object.create(null);
+  for (const t of byStrength(terms).slice(0, MAX_TERMS)) out[t] = terms.get(t)!;
+  return out;
 }
 
 function toStory(s: StoryState): Story {
@@ -470,7 +562,7 @@ function toStory(s: StoryState): Story {
     langs: [...s.langs].sort(),
     signature: {
       minhashes: [...s.encoded],
-      terms: Object.fromEntries([...s.terms].sort((a, b) => b[1] - a[1]).slice(0, MAX_TERMS)),
+      terms: strongest(s.terms),
     },
   };
 }

@@ -5,7 +5,7 @@
  *
  *   const df = new RollingDocFreq(72 * 3600_000);
  *   df.add(at, terms); df.expire(now);
- *   cosine(weigh(termsA, df, watch), weigh(termsB, df, watch))
+ *   weigh(counts, df, watch, 0.2) → term → weight, for a cosine between an item and a story
  */
 import { grown } from '../grow.ts';
 
@@ -136,17 +136,4 @@ export function weigh(counts: TermCounts, df: RollingDocFreq, watch: Set<string>
   const out = new Map<string, number>();
   for (const [t, n] of counts) out.set(t, (1 + Math.log(n)) * df.idf(t) * (watch.has(t) ? watchWeight : 1));
   return out;
-}
-
-export function cosine(a: Map<string, number>, b: Map<string, number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (const [t, w] of a) {
-    na += w * w;
-    const v = b.get(t);
-    if (v !== undefined) dot += w * v;
-  }
-  for (const w of b.values()) nb += w * w;
-  return na && nb ? dot / Math.sqrt(na * nb) : 0;
 }

@@ -105,7 +105,6 @@ CREATE TABLE `matches` (
 	PRIMARY KEY(`item_id`, `kind`, `rule_id`)
 );
 --> statement-breakpoint
-CREATE INDEX `matches_rule` ON `matches` (`rule_id`);--> statement-breakpoint
 CREATE TABLE `sightings` (
 	`source_id` text NOT NULL,
 	`external_id` text NOT NULL,
@@ -168,7 +167,7 @@ CREATE TABLE `stories` (
 	`last_seen` integer NOT NULL,
 	`sources` text NOT NULL,
 	`langs` text NOT NULL,
-	`signature` text NOT NULL
+	`terms` text NOT NULL
 );
 --> statement-breakpoint
 CREATE INDEX `stories_last_seen` ON `stories` (`last_seen`);--> statement-breakpoint
@@ -177,4 +176,10 @@ CREATE TABLE `story_items` (
 	`story_id` integer NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `story_items_story` ON `story_items` (`story_id`);
+CREATE INDEX `story_items_story` ON `story_items` (`story_id`);--> statement-breakpoint
+CREATE TABLE `story_minhashes` (
+	`story_id` integer NOT NULL,
+	`seq` integer NOT NULL,
+	`minhash` text NOT NULL,
+	PRIMARY KEY(`story_id`, `seq`)
+);

@@ -1,4 +1,4 @@
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * Stories: items that tell the same story (near-duplicates and same-topic items), shown as one
@@ -17,10 +17,29 @@ export const stories = sqliteTable(
     sources: text('sources').notNull(),
     /** JSON array of language codes. */
     langs: text('langs').notNull(),
-    /** JSON StorySignature: what lets new items join the story after a restart. */
-    signature: text('signature').notNull(),
+    /**
+     * JSON object of the members' strongest stemmed-term counts (`StorySignature.terms`): with the
+     * story's MinHash signatures, what lets new items join it after a restart.
+     */
+    terms: text('terms').notNull(),
   },
   (t) => [index('stories_last_seen').on(t.lastSeen)],
+);
+
+/**
+ * The MinHash signatures of a few members of each story (`StorySignature.minhashes`, in order).
+ * Apart from the story row because they are most of its size and seldom change: the row is written
+ * again after nearly every item that joins the story, a signature once, when it is added.
+ */
+export const storyMinhashes = sqliteTable(
+  'story_minhashes',
+  {
+    storyId: integer('story_id').notNull(),
+    seq: integer('seq').notNull(),
+    /** Base64 of the 64 slots. */
+    minhash: text('minhash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storyId, t.seq] })],
 );
 
 /** Each item belongs to at most one story (a link table, so that items.ts stays as it is). */
