@@ -105,15 +105,16 @@ export function createTopicMatcher(rules: CompiledRule[]): TopicExplainer {
   // Per item language, the rules an atom found in the title or text makes hold by itself (a word
   // of a top-level OR, and no exclude to check): most rules that hold are settled this way,
   // without evaluating their query.
-  const settledBy: Record<ItemLang, number[][]> = { en: [], fr: [], und: [] };
-  for (const lang of ['en', 'fr', 'und'] as const) {
-    settledBy[lang] = Array.from({ length: vocab.size }, () => []);
+  const settledBy = { en: settlingRules('en'), fr: settlingRules('fr'), und: settlingRules('und') };
+  function settlingRules(lang: ItemLang): number[][] {
+    const byAtom: number[][] = Array.from({ length: vocab.size }, () => []);
     compiled.forEach((c, i) => {
       if (c.exclude[lang].length) return;
       const atoms = new Set<number>();
       for (const q of c.query[lang]) sufficientAtoms(q.node, atoms);
-      for (const a of atoms) settledBy[lang][a].push(i);
+      for (const a of atoms) byAtom[a].push(i);
     });
+    return byAtom;
   }
   const settledAt = new Float64Array(compiled.length).fill(-1);
   // Per rule, the number of the last item that made it a candidate: nothing is cleared per item,

@@ -34,12 +34,7 @@ function fmix32(h: number): number {
 
 /** `fmix32(h)` with its top bit flipped, as a signed integer: signed order is then the unsigned order of `fmix32`. */
 function mixFlipped(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h ^ 0x80000000;
+  return fmix32(h) ^ 0x80000000;
 }
 
 function fnv1a(s: string, from: number, to: number): number {

@@ -99,11 +99,6 @@ export class RollingDocFreq {
     if (this.head > 4096 && this.head * 2 > this.count) this.compact();
   }
 
-  /** Share of recent items containing the term. */
-  share(term: string): number {
-    return this.docs ? this.freq(term).n / this.docs : 0;
-  }
-
   /** Smoothed IDF: never zero, so a word every item shares still counts a little. */
   idf(term: string): number {
     return Math.log((this.docs + 1) / (this.freq(term).n + 1)) + 1;
