@@ -35,8 +35,11 @@ export interface IdRange {
 
 /** The lowest and highest id of the items ingested since `since`, or null when there are none. */
 export function itemIdBounds(db: Db, since: number | null): { min: number; max: number } | null {
-  const row = db.select({ min: min(items.id), max: max(items.id) }).from(items).where(sinceFilter(since)).get();
-  return row?.min == null || row.max == null ? null : { min: row.min, max: row.max };
+  // One aggregate per statement: SQLite answers a lone min() or max() of the id from the end of
+  // the table, but both in one SELECT read every row (a fifth of a second at a million items).
+  const lo = db.select({ id: min(items.id) }).from(items).where(sinceFilter(since)).get()?.id;
+  const hi = db.select({ id: max(items.id) }).from(items).where(sinceFilter(since)).get()?.id;
+  return lo == null || hi == null ? null : { min: lo, max: hi };
 }
 
 /**
