@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMatchers } from '../daemon/matchers.ts';
@@ -84,5 +84,19 @@ describe('veille rules test over worker threads', { timeout: 60_000 }, () => {
     expect(same(workers)).toEqual(same(alone));
     const mixed = await backtest(db, { ...opts, threads: { workers: 1, shareIds: 2 } });
     expect(same(mixed)).toEqual(same(alone));
+  });
+
+  it('counts items the daemon stored moments ago, still in the write-ahead log, on every thread', async () => {
+    // The threads read through their own memory-mapped connections, which map the database file
+    // only: an item still in the log, as the latest ones are while the daemon runs, must count.
+    const matchers = loadMatchers(ws.config());
+    if (!matchers.ok) throw new Error(matchers.errors);
+    ingest({ db, store: itemStore(db), classifier: matchers.classifier }, 'city', [{ externalId: 'late', text: 'Parade on Wellington Street tonight.', url: 'https://example.org/late' }], Date.now());
+    expect(statSync(`${ws.config().database}-wal`).size).toBeGreaterThan(0);
+    for (const threads of [{ workers: 0, shareIds: 1_000 }, { workers: 2, shareIds: 3, main: false }]) {
+      const report = await backtest(db, { ...opts, threads });
+      expect(report.items).toBe(41);
+      expect(report.rules.find((r) => r.id === 'parades')).toMatchObject({ matches: 9, gained: 9 });
+    }
   });
 });

@@ -18,7 +18,7 @@ import { fail } from './errors.ts';
 import { formatRuleErrors, sortRuleErrors } from '../../rules/errors.ts';
 import { loadRules, type CompiledRule } from '../../rules/loader.ts';
 import { openDb, type Db } from '../../storage/db.ts';
-import { countItemsSince, itemIdBounds, storedTopicCounts, type IdRange } from '../../storage/backtest.ts';
+import { countItemsSince, itemIdBounds, openReader, storedTopicCounts, type IdRange } from '../../storage/backtest.ts';
 import { mergeShares, Scanner, type Sample, type ScanPlan, type ShareResult, type SideCounts, type WorkerInput, type WorkerShare } from './rules-test-scan.ts';
 
 export type { Sample } from './rules-test-scan.ts';
@@ -155,17 +155,23 @@ async function scanAll(db: Db, plan: ScanPlan, opts: BacktestOptions): Promise<S
   const report = () => opts.onProgress?.(Atomics.load(progress, 1), total);
 
   const workers = file && shares.length > 1 ? Array.from({ length: threads.workers }, () => startWorker({ typescript: import.meta.url.endsWith('.ts'), file, plan, shares, progress }, results)) : [];
-  const scanner = new Scanner(db, plan);
-  let sinceReport = 0;
-  const takeShare = () => (threads.main === false ? shares.length : Atomics.add(progress, 0, 1));
-  for (let index = takeShare(); index < shares.length; index = takeShare()) {
-    results[index] = scanner.scan(shares[index], (n) => {
-      Atomics.add(progress, 1, n);
-      if ((sinceReport += n) >= 1000) {
-        sinceReport = 0;
-        report();
-      }
-    });
+  // The main thread reads through a connection of its own too, for the reader's memory map.
+  const reader = file ? openReader(file) : db;
+  try {
+    const scanner = new Scanner(reader, plan);
+    let sinceReport = 0;
+    const takeShare = () => (threads.main === false ? shares.length : Atomics.add(progress, 0, 1));
+    for (let index = takeShare(); index < shares.length; index = takeShare()) {
+      results[index] = scanner.scan(shares[index], (n) => {
+        Atomics.add(progress, 1, n);
+        if ((sinceReport += n) >= 1000) {
+          sinceReport = 0;
+          report();
+        }
+      });
+    }
+  } finally {
+    if (reader !== db) reader.$client.close();
   }
   const ticker = setInterval(report, 200);
   try {
