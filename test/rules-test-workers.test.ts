@@ -1,9 +1,9 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMatchers } from '../daemon/matchers.ts';
 import { ingest } from '../daemon/pipeline/ingest.ts';
-import { backtest, type BacktestOptions, type BacktestReport } from '../daemon/commands/rules-test.ts';
+import { backtest, ScanThread, startBacktestThreads, type BacktestOptions, type BacktestReport } from '../daemon/commands/rules-test.ts';
 import { loadRules } from '../rules/loader.ts';
 import { openDb, type Db } from '../storage/db.ts';
 import { itemStore } from '../storage/items.ts';
@@ -84,6 +84,21 @@ describe('veille rules test over worker threads', { timeout: 60_000 }, () => {
     expect(same(workers)).toEqual(same(alone));
     const mixed = await backtest(db, { ...opts, threads: { workers: 1, shareIds: 2 } });
     expect(same(mixed)).toEqual(same(alone));
+  });
+
+  it('gives the same report with threads started before the rules were loaded, more or fewer than it wants', async () => {
+    const alone = await backtest(db, { ...opts, threads: { workers: 0, shareIds: 1_000 } });
+    const file = ws.config().database;
+    // Workers only, so every share is scanned by a thread given its job after it started.
+    const extra = await backtest(db, { ...opts, threads: { workers: 1, shareIds: 3, main: false }, started: [new ScanThread(file), new ScanThread(file)] });
+    expect(same(extra)).toEqual(same(alone));
+    const short = await backtest(db, { ...opts, threads: { workers: 2, shareIds: 3, main: false }, started: [new ScanThread(file)] });
+    expect(same(short)).toEqual(same(alone));
+    // None for a store this small, nor for a database that is not there (and none is made).
+    expect(startBacktestThreads(file, null)).toEqual([]);
+    const missing = join(ws.dir, 'missing.db');
+    expect(startBacktestThreads(missing, null)).toEqual([]);
+    expect(existsSync(missing)).toBe(false);
   });
 
   it('counts items the daemon stored moments ago, still in the write-ahead log, on every thread', async () => {

@@ -196,11 +196,15 @@ function sample(item: BacktestItem, terms: string[]): Sample {
   return { id: item.id, source: item.sourceId, lang: item.lang, excerpt: oneLine(item.title || item.text, 90), terms };
 }
 
-/** What the main thread hands a worker. */
+/** What a worker thread is started with, before the run's rules are known. */
 export interface WorkerInput {
   /** Whether the thread runs from the TypeScript sources, and so needs their loader. */
   typescript: boolean;
   file: string;
+}
+
+/** What the main thread then hands it to scan. */
+export interface WorkerJob {
   plan: ScanPlan;
   shares: IdRange[];
   /** [next share to take, items scanned so far], shared by every thread. */
@@ -213,17 +217,22 @@ export interface WorkerShare {
   result: ShareResult;
 }
 
-/** Body of a worker thread: takes shares until none is left, posting each share's result. */
+/**
+ * Body of a worker thread: waits for its job, then takes shares until none is left, posting each
+ * share's result. A thread that is not needed after all is terminated while it waits.
+ */
 export function runWorker(): void {
-  const { file, plan, shares, progress } = workerData as WorkerInput;
-  const db = openReader(file);
-  try {
-    const scanner = new Scanner(db, plan);
-    for (let index = Atomics.add(progress, 0, 1); index < shares.length; index = Atomics.add(progress, 0, 1)) {
-      const result = scanner.scan(shares[index], (n) => Atomics.add(progress, 1, n));
-      parentPort!.postMessage({ index, result } satisfies WorkerShare);
+  const { file } = workerData as WorkerInput;
+  parentPort!.once('message', ({ plan, shares, progress }: WorkerJob) => {
+    const db = openReader(file);
+    try {
+      const scanner = new Scanner(db, plan);
+      for (let index = Atomics.add(progress, 0, 1); index < shares.length; index = Atomics.add(progress, 0, 1)) {
+        const result = scanner.scan(shares[index], (n) => Atomics.add(progress, 1, n));
+        parentPort!.postMessage({ index, result } satisfies WorkerShare);
+      }
+    } finally {
+      db.$client.close();
     }
-  } finally {
-    db.$client.close();
-  }
+  });
 }

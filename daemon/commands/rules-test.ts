@@ -19,7 +19,7 @@ import { formatRuleErrors, sortRuleErrors } from '../../rules/errors.ts';
 import { loadRules, type CompiledRule } from '../../rules/loader.ts';
 import { openDb, type Db } from '../../storage/db.ts';
 import { countItemsSince, itemIdBounds, openReader, storedTopicCounts, type IdRange } from '../../storage/backtest.ts';
-import { mergeShares, Scanner, type Sample, type ScanPlan, type ShareResult, type SideCounts, type WorkerInput, type WorkerShare } from './rules-test-scan.ts';
+import { mergeShares, Scanner, type Sample, type ScanPlan, type ShareResult, type SideCounts, type WorkerInput, type WorkerJob, type WorkerShare } from './rules-test-scan.ts';
 
 export type { Sample } from './rules-test-scan.ts';
 
@@ -77,6 +77,11 @@ export interface BacktestOptions {
    * run; `main: false` leaves every share to the workers (to see their part in tests).
    */
   threads?: { workers: number; shareIds: number; main?: boolean };
+  /**
+   * Worker threads already started on the same database file (startBacktestThreads()): the run
+   * gives them shares, starts more if it wants more, and stops those it does not want.
+   */
+  started?: ScanThread[];
 }
 
 interface PairInfo {
@@ -138,6 +143,12 @@ const WORKERS_FROM = 100_000;
  */
 const SHARE_IDS = 10_000;
 
+/** Worker threads a run over these items wants beside the main one: none for a small store or one in memory. */
+function workersFor(file: string | null, bounds: { min: number; max: number } | null): number {
+  const span = bounds ? bounds.max - bounds.min + 1 : 0;
+  return file && span >= WORKERS_FROM ? Math.max(0, availableParallelism() - 1) : 0;
+}
+
 /**
  * Scans every item of the plan: the id range is cut into shares, newest first, which the main
  * thread and its workers take one at a time until none is left.
@@ -145,8 +156,7 @@ const SHARE_IDS = 10_000;
 async function scanAll(db: Db, plan: ScanPlan, opts: BacktestOptions): Promise<ShareResult> {
   const bounds = itemIdBounds(db, plan.since);
   const file = db.$client.memory ? null : db.$client.name;
-  const span = bounds ? bounds.max - bounds.min + 1 : 0;
-  const threads = opts.threads ?? { workers: file && span >= WORKERS_FROM ? Math.max(0, availableParallelism() - 1) : 0, shareIds: SHARE_IDS };
+  const threads = opts.threads ?? { workers: workersFor(file, bounds), shareIds: SHARE_IDS };
   const shares: IdRange[] = [];
   if (bounds) for (let upTo = bounds.max; upTo >= bounds.min; upTo -= threads.shareIds) shares.push({ above: Math.max(bounds.min - 1, upTo - threads.shareIds), upTo });
   const progress = new Int32Array(new SharedArrayBuffer(8));
@@ -154,7 +164,10 @@ async function scanAll(db: Db, plan: ScanPlan, opts: BacktestOptions): Promise<S
   const total = opts.onProgress ? countItemsSince(db, plan.since) : 0;
   const report = () => opts.onProgress?.(Atomics.load(progress, 1), total);
 
-  const workers = file && shares.length > 1 ? Array.from({ length: threads.workers }, () => startWorker({ typescript: import.meta.url.endsWith('.ts'), file, plan, shares, progress }, results)) : [];
+  const wanted = file && shares.length > 1 ? threads.workers : 0;
+  const started = opts.started ?? [];
+  for (const t of started.slice(wanted)) t.stop();
+  const workers = [...started.slice(0, wanted), ...startScanThreads(file!, wanted - started.length)].map((t) => t.scan({ plan, shares, progress }, results));
   // The main thread reads through a connection of its own too, for the reader's memory map.
   const reader = file ? openReader(file) : db;
   try {
@@ -183,14 +196,65 @@ async function scanAll(db: Db, plan: ScanPlan, opts: BacktestOptions): Promise<S
   return mergeShares(results as ShareResult[], plan.pairs.length);
 }
 
-/** Runs a worker, storing each share it scans; fails if the worker does. */
-function startWorker(input: WorkerInput, results: (ShareResult | undefined)[]): Promise<void> {
-  return new Promise((done, reject) => {
-    const worker = new Worker(new URL('./rules-test-worker.mjs', import.meta.url), { workerData: input });
-    worker.on('message', ({ index, result }: WorkerShare) => (results[index] = result));
-    worker.on('error', reject);
-    worker.on('exit', (code) => (code === 0 ? done() : reject(new Error(`a back-test worker thread stopped (exit code ${code})`))));
-  });
+/**
+ * A worker thread of a back-test, started before it is given its shares: a thread takes most of
+ * a second to start and load its modules, which the command overlaps with loading the rules
+ * (startBacktestThreads()).
+ */
+export class ScanThread {
+  private readonly worker: Worker;
+  private results: (ShareResult | undefined)[] = [];
+  /** Settles when the thread has stopped, rejected if it failed. */
+  private readonly stopped: Promise<void>;
+
+  constructor(file: string) {
+    const input: WorkerInput = { typescript: import.meta.url.endsWith('.ts'), file };
+    this.worker = new Worker(new URL('./rules-test-worker.mjs', import.meta.url), { workerData: input });
+    this.worker.on('message', ({ index, result }: WorkerShare) => (this.results[index] = result));
+    this.stopped = new Promise((done, reject) => {
+      this.worker.on('error', reject);
+      this.worker.on('exit', (code) => (code === 0 ? done() : reject(new Error(`a back-test worker thread stopped (exit code ${code})`))));
+    });
+    // Until it has shares, its failure is nobody's concern, and waiting for it keeps no command
+    // that fails before then from ending.
+    this.stopped.catch(() => {});
+    this.worker.unref();
+  }
+
+  /** Gives the thread its job: it stores each share it scans in `results`; fails if the thread does. */
+  scan(job: WorkerJob, results: (ShareResult | undefined)[]): Promise<void> {
+    this.results = results;
+    this.worker.ref();
+    this.worker.postMessage(job);
+    return this.stopped;
+  }
+
+  stop(): void {
+    void this.worker.terminate();
+  }
+}
+
+function startScanThreads(file: string, count: number): ScanThread[] {
+  return Array.from({ length: Math.max(0, count) }, () => new ScanThread(file));
+}
+
+/**
+ * The worker threads a back-test of the items in `file` since `since` will want, started now: for
+ * `veille rules test` to start them before loading the rules. None when the store is small, or
+ * not a file there is yet.
+ */
+export function startBacktestThreads(file: string, since: number | null): ScanThread[] {
+  let reader: Db;
+  try {
+    reader = openReader(file);
+  } catch {
+    return [];
+  }
+  try {
+    return startScanThreads(file, workersFor(file, itemIdBounds(reader, since)));
+  } finally {
+    reader.$client.close();
+  }
 }
 
 /**
@@ -341,11 +405,15 @@ async function runTest(path: string, opts: TestOptions, cmd: Command): Promise<n
   }
   const globals = cmd.optsWithGlobals<{ config: string; db?: string }>();
   const config = loadConfig(globals.config);
+  const file = globals.db ?? config.database;
+  // Started now, worker threads load their modules while the rules in force load and the
+  // database opens.
+  const started = startBacktestThreads(file, since);
   const current = loadRules(config.rules);
   if (current.errors.length) {
     process.stderr.write(`veille: the rules in force (${config.rules}) do not load, so nothing is compared with them:\n${formatRuleErrors(sortRuleErrors(current.errors))}\n`);
   }
-  const db = openDb(globals.db ?? config.database);
+  const db = openDb(file);
   const bar = process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: 'back-test [{bar}] {percentage}% {value}/{total} items, {eta}s left', hideCursor: true }) : null;
   let barStarted = false;
   try {
@@ -354,6 +422,7 @@ async function runTest(path: string, opts: TestOptions, cmd: Command): Promise<n
       path,
       inForce: current.errors.length ? null : { rules: current.rules, path: config.rules },
       since,
+      started,
       onProgress: bar
         ? (done, total) => {
             if (total < LONG_RUN) return;
