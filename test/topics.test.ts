@@ -194,4 +194,17 @@ describe('topic matching', () => {
     expect(m.match(item('big fire'))).toHaveLength(1);
     expect(m.match(item('police ottawa'))).toHaveLength(0);
   });
+
+  it('finds words post after post, in long posts, beside emoji and among words met before', () => {
+    const m = matcher(rule('"road closed" OR parade'));
+    expect(m.match(item(`${'traffic '.repeat(2000)}road closed`))).toHaveLength(1);
+    expect(m.match(item('the parade ✨ tonight'))).toHaveLength(1);
+    expect(m.match(item('the parada tonight, the parad'))).toHaveLength(0);
+    expect(m.match(item(`${'x'.repeat(20_000)} parade`))).toHaveLength(1);
+    expect(m.match(item('road, closed'))).toHaveLength(1);
+    expect(m.match(item('roads closed'))).toHaveLength(1);
+    expect(m.match(item('roadclosed road'))).toHaveLength(0);
+    // Looked up where `parade`, met before, is kept: the same length and place, another word.
+    expect(m.match(item('paulyf'))).toHaveLength(0);
+  });
 });

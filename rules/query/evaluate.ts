@@ -55,6 +55,11 @@ class WordCache {
   private readonly slots = new Int32Array(WordCache.SIZE).fill(-1);
   private readonly words: string[] = [];
   private readonly values: TermAtoms[] = [];
+  // The words' units end to end, and where each starts and how long it is.
+  private chars = new Uint16Array(1 << 16);
+  private used = 0;
+  private readonly starts = new Int32Array(WordCache.SIZE / 2);
+  private readonly lengths = new Int32Array(WordCache.SIZE / 2);
 
   get(word: string): TermAtoms | undefined {
     const mask = WordCache.SIZE - 1;
@@ -65,15 +70,27 @@ class WordCache {
     }
   }
 
-  /** get() of text.slice(start, end), whose unitsHash() is `hash`, without making that string. */
-  getSpan(text: string, start: number, end: number, hash: number): TermAtoms | undefined {
+  /**
+   * get() of text.slice(start, end), whose unitsHash() is `hash`, without making that string;
+   * compared unit by unit in typed arrays when the scanner gives the text's `units`.
+   */
+  getSpan(text: string, start: number, end: number, hash: number, units: Uint16Array | null): TermAtoms | undefined {
     const mask = WordCache.SIZE - 1;
     const length = end - start;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
       const k = this.slots[i];
       if (k < 0) return undefined;
-      if (sameUnits(this.words[k], text, start, length)) return this.values[k];
+      if (units ? this.sameAt(k, units, start, length) : sameUnits(this.words[k], text, start, length)) return this.values[k];
     }
+  }
+
+  /** Whether the k-th word is units[start, start + length). */
+  private sameAt(k: number, units: Uint16Array, start: number, length: number): boolean {
+    if (this.lengths[k] !== length) return false;
+    const chars = this.chars;
+    const at = this.starts[k];
+    for (let i = 0; i < length; i++) if (chars[at + i] !== units[start + i]) return false;
+    return true;
   }
 
   set(word: string, value: TermAtoms): void {
@@ -81,15 +98,22 @@ class WordCache {
     const mask = WordCache.SIZE - 1;
     let i = unitsHash(word, 0, word.length) & mask;
     while (this.slots[i] >= 0) i = (i + 1) & mask;
-    this.slots[i] = this.words.length;
+    const k = this.words.length;
+    this.slots[i] = k;
     this.words.push(word);
     this.values.push(value);
+    if (this.used + word.length > this.chars.length) this.chars = grown(this.chars, this.used, 2 * (this.used + word.length));
+    for (let j = 0; j < word.length; j++) this.chars[this.used + j] = unitAt.call(word, j);
+    this.starts[k] = this.used;
+    this.lengths[k] = word.length;
+    this.used += word.length;
   }
 
   clear(): void {
     this.slots.fill(-1);
     this.words.length = 0;
     this.values.length = 0;
+    this.used = 0;
   }
 }
 
@@ -166,8 +190,8 @@ export class Vocabulary {
   }
 
   /** lookup() of text.slice(start, end), whose unitsHash() is `hash`: a word seen lately costs no string. */
-  lookupSpan(text: string, start: number, end: number, hash: number): TermAtoms {
-    return this.cache.getSpan(text, start, end, hash) ?? this.lookup(text.slice(start, end));
+  lookupSpan(text: string, start: number, end: number, hash: number, units: Uint16Array | null): TermAtoms {
+    return this.cache.getSpan(text, start, end, hash, units) ?? this.lookup(text.slice(start, end));
   }
 
   private resolve(term: string): TermAtoms {
@@ -286,8 +310,8 @@ class FieldAtoms implements TermSink {
 
   constructor(private readonly vocab: Vocabulary) {}
 
-  span(text: string, start: number, end: number, hash: number): void {
-    this.add(this.vocab.lookupSpan(text, start, end, hash));
+  span(text: string, start: number, end: number, hash: number, units: Uint16Array | null): void {
+    this.add(this.vocab.lookupSpan(text, start, end, hash, units));
   }
 
   term(term: string): void {

@@ -6,6 +6,8 @@
  * tokens.
  */
 
+import { Buffer } from 'node:buffer';
+
 // Leetspeak digits inside a word that also has letters (p0lice, 5ecurite); pure numbers stay numbers.
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
 const LEET_RE = /[013457@$]/g;
@@ -47,8 +49,11 @@ export function termsOfFolded(folded: string): string[] {
  * a string of each.
  */
 export interface TermSink {
-  /** The term is text.slice(start, end), whose unitsHash() is `hash`. */
-  span(text: string, start: number, end: number, hash: number): void;
+  /**
+   * The term is text.slice(start, end), whose unitsHash() is `hash`; `units` holds the text's
+   * UTF-16 units when the scanner has them (until the scan ends), else it is null.
+   */
+  span(text: string, start: number, end: number, hash: number, units: Uint16Array | null): void;
   term(term: string): void;
   /** Forgets the terms received since scanTerms() was called: the scan starts over. */
   restart(): void;
@@ -66,9 +71,37 @@ const FNV_PRIME = 0x01000193;
 
 /** Gives `sink` the terms of tokenizeFolded(folded), in order. */
 export function scanTerms(folded: string, sink: TermSink): void {
-  if (scanLatin(folded, sink)) return;
+  const units = takeUnits(folded);
+  const latin = scanLatin(folded, units.array, sink);
+  spareUnits = units;
+  if (latin) return;
   sink.restart();
   scanAny(folded, sink);
+}
+
+/** A text's UTF-16 units as scanLatin() reads them, and the same memory as bytes to fill them. */
+interface Units {
+  array: Uint16Array;
+  bytes: Buffer;
+}
+
+// scanLatin() reads the text's units from a typed array filled by one native copy, and hands it
+// to the sink with each word: reading units there costs a fraction of charCodeAt() on the strings
+// item texts come as, and every unit of every item is read, then compared with a cached word.
+// One array serves scan after scan; a scan begun from inside another's sink makes its own.
+let spareUnits: Units | null = null;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function takeUnits(text: string): Units {
+  let units = spareUnits;
+  spareUnits = null;
+  if (!units || units.array.length < text.length) {
+    const array = new Uint16Array(Math.max(4096, text.length * 2));
+    units = { array, bytes: Buffer.from(array.buffer) };
+  }
+  if (LITTLE_ENDIAN) units.bytes.write(text, 'utf16le');
+  else for (let i = 0; i < text.length; i++) units.array[i] = unitAt.call(text, i);
+  return units;
 }
 
 class TokenList implements TermSink {
@@ -140,7 +173,7 @@ function scanAny(folded: string, sink: TermSink): void {
     }
     i = j;
     // Lower-case a-z only, by far the most common word, needs none of wordTerm's rewriting.
-    if (plain) sink.span(text, start, j, unitsHash(text, start, j));
+    if (plain) sink.span(text, start, j, unitsHash(text, start, j), null);
     else {
       const term = wordTerm(text.slice(start, j));
       if (term) sink.term(term);
@@ -254,11 +287,11 @@ function buildUnitFlags(): Uint16Array {
  * made into terms without wordTerm()'s regexes. False, having given up midway, for any other
  * text or one where SPACED may match: scanAny() handles those.
  */
-function scanLatin(text: string, sink: TermSink): boolean {
+function scanLatin(text: string, units: Uint16Array, sink: TermSink): boolean {
   const n = text.length;
   let i = 0;
   while (i < n) {
-    const c0 = unitAt.call(text, i);
+    const c0 = units[i];
     const f0 = unitFlags[c0];
     if (!(f0 & (L | N | SIGN | TAG | BEYOND))) {
       i++;
@@ -267,7 +300,7 @@ function scanLatin(text: string, sink: TermSink): boolean {
     if (f0 & BEYOND) return false;
     const start = i;
     let j = i;
-    if (f0 & TAG && i + 1 < n && unitFlags[unitAt.call(text, i + 1)] & (L | N | SIGN)) j = i + 1;
+    if (f0 & TAG && i + 1 < n && unitFlags[units[i + 1]] & (L | N | SIGN)) j = i + 1;
     else if (!(f0 & (L | N | SIGN))) {
       i++;
       continue;
@@ -283,26 +316,26 @@ function scanLatin(text: string, sink: TermSink): boolean {
     // Runs of a-z, most of every word, without the table.
     for (;;) {
       const from = j;
-      while (j < n && (c = unitAt.call(text, j)) >= 97 && c <= 122) {
+      while (j < n && (c = units[j]) >= 97 && c <= 122) {
         h = Math.imul(h ^ c, FNV_PRIME);
         j++;
       }
       if (j > from) seen |= L | AZ;
-      if (j >= n || !((f = unitFlags[(c = unitAt.call(text, j))]) & (L | N | SIGN))) break;
+      if (j >= n || !((f = unitFlags[(c = units[j])]) & (L | N | SIGN))) break;
       seen |= f;
       h = Math.imul(h ^ c, FNV_PRIME);
       j++;
     }
-    while (j + 1 < n && unitAt.call(text, j) === 39 && unitFlags[unitAt.call(text, j + 1)] & (L | N)) {
+    while (j + 1 < n && units[j] === 39 && unitFlags[units[j + 1]] & (L | N)) {
       seen |= APOS;
-      for (j++; j < n && (f = unitFlags[unitAt.call(text, j)]) & (L | N); j++) seen |= f;
+      for (j++; j < n && (f = unitFlags[units[j]]) & (L | N); j++) seen |= f;
     }
-    if (j - start === 1 && f0 & L && spacedAround(text, start)) return false;
+    if (j - start === 1 && f0 & L && spacedAround(units, n, start)) return false;
     // What wordTerm() would give, for the words that need none of its rewriting (a sign is kept).
     const kind = seen & (AZ | DIGIT | RARE | APOS);
     i = j;
     if (kind === AZ || kind === DIGIT) {
-      sink.span(text, start, j, h >>> 0);
+      sink.span(text, start, j, h >>> 0, units);
       continue;
     }
     const term =
@@ -318,15 +351,15 @@ function scanLatin(text: string, sink: TermSink): boolean {
  * Whether the lone letter at `m` is the middle of three that mayBeSpaced() looks for, `x.m.y`:
  * in a text scanLatin() reads, that middle letter is always a one-unit word.
  */
-function spacedAround(text: string, m: number): boolean {
+function spacedAround(units: Uint16Array, n: number, m: number): boolean {
   return (
     m >= 2 &&
-    m + 2 < text.length &&
-    (unitFlags[unitAt.call(text, m - 1)] & SEP) !== 0 &&
-    (unitFlags[unitAt.call(text, m + 1)] & SEP) !== 0 &&
-    (unitFlags[unitAt.call(text, m - 2)] & L) !== 0 &&
-    (unitFlags[unitAt.call(text, m + 2)] & L) !== 0 &&
-    (m === 2 || (unitFlags[unitAt.call(text, m - 3)] & (L | N)) === 0)
+    m + 2 < n &&
+    (unitFlags[units[m - 1]] & SEP) !== 0 &&
+    (unitFlags[units[m + 1]] & SEP) !== 0 &&
+    (unitFlags[units[m - 2]] & L) !== 0 &&
+    (unitFlags[units[m + 2]] & L) !== 0 &&
+    (m === 2 || (unitFlags[units[m - 3]] & (L | N)) === 0)
   );
 }
 
