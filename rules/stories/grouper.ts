@@ -101,8 +101,13 @@ interface StoryState extends Omit<Story, 'signature' | 'sources' | 'langs'> {
   /** `sigs` base64-encoded, kept alongside: a story is saved far more often than it gains a signature. */
   encoded: string[];
   terms: TermCounts;
-  /** `terms` as arrays, in their order: 1 + ln n of each, that times its watch weight, its live document count; Σ units². */
-  profile: { terms: string[]; tfs: number[]; units: number[]; freqs: Readonly<TermFreq>[]; units2: number };
+  /**
+   * `terms` as arrays, in their order: 1 + ln n of each, that times its watch weight, its live
+   * document count, where the story stands in the term's holders (−1 when not listed); Σ units².
+   */
+  profile: { terms: string[]; tfs: number[]; units: number[]; freqs: Readonly<TermFreq>[]; held: number[]; units2: number };
+  /** Each term's place in `profile`. */
+  termAt: Map<string, number>;
   /** Every term the story is listed under in `byTerm`, once each (trimmed terms stay listed until it expires). */
   indexed: string[];
   /** The `add` call whose shared-term sums below are current (set while summing the item's terms). */
@@ -113,14 +118,16 @@ interface StoryState extends Omit<Story, 'signature' | 'sources' | 'langs'> {
   dot: number;
   shared2: number;
   sharedUnits2: number;
-  /** Where the story stands in the holders of each term of its profile. */
-  held: Map<string, number>;
   topicLang: string;
 }
 
 /** A story's profile and search state before it is profiled and indexed (a new or a restored story). */
-function unindexed(): Pick<StoryState, 'profile' | 'indexed' | 'summed' | 'keyed' | 'dot' | 'shared2' | 'sharedUnits2' | 'held'> {
-  return { profile: { terms: [], tfs: [], units: [], freqs: [], units2: 0 }, indexed: [], summed: 0, keyed: 0, dot: 0, shared2: 0, sharedUnits2: 0, held: new Map() };
+function unindexed(): Pick<StoryState, 'profile' | 'termAt' | 'indexed' | 'summed' | 'keyed' | 'dot' | 'shared2' | 'sharedUnits2'> {
+  return { profile: emptyProfile(), termAt: new Map(), indexed: [], summed: 0, keyed: 0, dot: 0, shared2: 0, sharedUnits2: 0 };
+}
+
+function emptyProfile(): StoryState['profile'] {
+  return { terms: [], tfs: [], units: [], freqs: [], held: [], units2: 0 };
 }
 
 /**
@@ -238,10 +245,10 @@ export class StoryGrouper {
       this.live.set(s.id, state);
       this.oldestLastSeen = Math.min(this.oldestLastSeen, state.lastSeen);
       for (const sig of state.sigs) this.lsh.add(sig, s.id);
-      for (const t of state.terms.keys()) {
+      state.profile.terms.forEach((t, i) => {
         this.indexTerm(t, state);
-        this.hold(t, state);
-      }
+        this.hold(state, i);
+      });
       this.nextId = Math.max(this.nextId, s.id + 1);
     }
   }
@@ -395,13 +402,36 @@ export class StoryGrouper {
       this.lsh.add(sig, story.id);
     }
     for (const [t, n] of counts) story.terms.set(t, (story.terms.get(t) ?? 0) + n);
-    if (story.terms.size > MAX_TERMS * 2) for (const t of trimTerms(story.terms)) this.unhold(t, story);
-    // The story's other terms are listed already, with units that did not change.
+    if (story.terms.size > MAX_TERMS * 2) {
+      for (const t of trimTerms(story.terms)) {
+        const i = story.termAt.get(t);
+        if (i !== undefined) this.unhold(story, i);
+      }
+      this.reprofile(story);
+    }
+    // Only the item's terms changed: the rest of the profile, and of the holders, stays as it was
+    // (new terms go last, as they do in `story.terms`).
+    const p = story.profile;
     for (const t of counts.keys()) {
       this.indexTerm(t, story);
-      this.hold(t, story);
+      const n = story.terms.get(t);
+      if (n === undefined) continue;
+      const tf = 1 + Math.log(n);
+      const unit = tf * this.weightOf(t);
+      let i = story.termAt.get(t);
+      if (i === undefined) {
+        story.termAt.set(t, (i = p.terms.length));
+        p.terms.push(t);
+        p.freqs.push(this.df.freq(t));
+        p.held.push(-1);
+      }
+      p.tfs[i] = tf;
+      p.units[i] = unit;
+      this.hold(story, i);
     }
-    this.reprofile(story);
+    let units2 = 0;
+    for (const unit of p.units) units2 += unit * unit;
+    p.units2 = units2;
     this.changed.add(story);
   }
 
@@ -409,17 +439,25 @@ export class StoryGrouper {
     return this.watch.has(term) ? this.opts.watchWeight : 1;
   }
 
+  /** Builds the profile anew from `story.terms`; a term already listed among holders stays so. */
   private reprofile(story: StoryState): void {
-    const p = (story.profile = { terms: [] as string[], tfs: [] as number[], units: [] as number[], freqs: [] as Readonly<TermFreq>[], units2: 0 });
+    const old = story.profile;
+    const termAt = new Map<string, number>();
+    const p = emptyProfile();
     for (const [t, n] of story.terms) {
       const tf = 1 + Math.log(n);
       const unit = tf * this.weightOf(t);
+      const was = story.termAt.get(t);
+      termAt.set(t, p.terms.length);
       p.terms.push(t);
       p.tfs.push(tf);
       p.units.push(unit);
       p.freqs.push(this.df.freq(t));
+      p.held.push(was === undefined ? -1 : old.held[was]);
       p.units2 += unit * unit;
     }
+    story.profile = p;
+    story.termAt = termAt;
   }
 
   /**
@@ -452,38 +490,39 @@ export class StoryGrouper {
     story.indexed.push(term);
   }
 
-  /** Lists the story among the holders of a term of its profile, with the term's current unit. */
-  private hold(term: string, story: StoryState): void {
-    const n = story.terms.get(term);
-    if (n === undefined) return;
+  /** Lists the story among the holders of its i-th profile term, with the term's current unit. */
+  private hold(story: StoryState, i: number): void {
+    const p = story.profile;
+    const term = p.terms[i];
     let holders = this.holders.get(story.topicLang);
     if (!holders) this.holders.set(story.topicLang, (holders = new Map()));
     let holding = holders.get(term);
     if (!holding) holders.set(term, (holding = { stories: [], units: [] }));
-    const unit = (1 + Math.log(n)) * this.weightOf(term);
-    const at = story.held.get(term);
-    if (at !== undefined) {
-      holding.units[at] = unit;
+    const at = p.held[i];
+    if (at >= 0) {
+      holding.units[at] = p.units[i];
       return;
     }
-    story.held.set(term, holding.stories.length);
+    p.held[i] = holding.stories.length;
     holding.stories.push(story);
-    holding.units.push(unit);
+    holding.units.push(p.units[i]);
   }
 
-  private unhold(term: string, story: StoryState): void {
+  private unhold(story: StoryState, i: number): void {
+    const p = story.profile;
+    const term = p.terms[i];
     const holders = this.holders.get(story.topicLang);
     const holding = holders?.get(term);
-    const at = story.held.get(term);
-    if (!holding || at === undefined) return;
-    story.held.delete(term);
+    const at = p.held[i];
+    if (!holding || at < 0) return;
+    p.held[i] = -1;
     // The last holder takes the freed place (the order of holders does not matter).
     const last = holding.stories.length - 1;
     if (at !== last) {
       const moved = holding.stories[last];
       holding.stories[at] = moved;
       holding.units[at] = holding.units[last];
-      moved.held.set(term, at);
+      moved.profile.held[moved.termAt.get(term)!] = at;
     }
     holding.stories.pop();
     holding.units.pop();
@@ -502,7 +541,7 @@ export class StoryGrouper {
       }
       this.live.delete(story.id);
       for (const sig of story.sigs) this.lsh.remove(sig, story.id);
-      for (const t of story.terms.keys()) this.unhold(t, story);
+      for (let i = 0; i < story.profile.terms.length; i++) this.unhold(story, i);
       for (const t of story.indexed) {
         const set = this.byTerm.get(t);
         set?.delete(story);
