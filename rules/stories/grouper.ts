@@ -411,14 +411,15 @@ export class StoryGrouper {
     }
     // Only the item's terms changed: the rest of the profile, and of the holders, stays as it was
     // (new terms go last, as they do in `story.terms`).
+    // A term the story holds is listed in `byTerm` already (a term only just profiled after a trim is not held yet).
     const p = story.profile;
     for (const t of counts.keys()) {
-      this.indexTerm(t, story);
+      let i = story.termAt.get(t);
+      if (i === undefined || p.held[i] < 0) this.indexTerm(t, story);
       const n = story.terms.get(t);
       if (n === undefined) continue;
       const tf = 1 + Math.log(n);
       const unit = tf * this.weightOf(t);
-      let i = story.termAt.get(t);
       if (i === undefined) {
         story.termAt.set(t, (i = p.terms.length));
         p.terms.push(t);
