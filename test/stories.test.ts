@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StoryGrouper, type StoryItem } from '../rules/stories/grouper.ts';
+import { minhash, sameSlots, similarity, SLOTS, slotsFor } from '../rules/stories/minhash.ts';
 import { openDb } from '../storage/db.ts';
 import { linkItem, recentStories, saveStory, storyOf, storyStore } from '../storage/stories.ts';
 
@@ -106,5 +107,26 @@ describe('story grouping', () => {
     const story = g.story(first.storyId)!;
     expect(story.signature.minhashes.length).toBeGreaterThan(2);
     expect(recentStories(db, T0)).toEqual([story]);
+  });
+
+  it('keeps a new signature for a light edit, not for an exact repost, and counts equal slots only as far as needed', () => {
+    const g = new StoryGrouper({ watchNames: WATCH });
+    const original = 'Sinkhole opens on Bank Street near Somerset, two lanes closed during the morning rush hour';
+    const edit = 'Sinkhole opens on Bank Street near Somerset, two lanes closed during the morning rush, avoid the area';
+    const a = minhash(original);
+    const b = minhash(edit);
+    const same = Math.round(similarity(a, b) * SLOTS);
+    expect(same / SLOTS).toBeGreaterThanOrEqual(0.55);
+    expect(same / SLOTS).toBeLessThanOrEqual(0.9);
+    expect(sameSlots(a, b, same)).toBe(same);
+    expect(sameSlots(a, b, same + 1)).toBe(-1);
+    expect(slotsFor(0.55)).toBe(36);
+    expect(slotsFor(0.9, true)).toBe(58);
+
+    const first = g.add(item(original, 'en', 'cbc', 0));
+    expect(g.add(item(`RT ${original}`, 'en', 'x', 2))).toMatchObject({ storyId: first.storyId, via: 'near-duplicate', similarity: 1 });
+    expect(g.story(first.storyId)!.signature.minhashes).toHaveLength(1);
+    expect(g.add(item(edit, 'en', 'ctv', 4))).toMatchObject({ storyId: first.storyId, via: 'near-duplicate', similarity: same / SLOTS });
+    expect(g.story(first.storyId)!.signature.minhashes).toHaveLength(2);
   });
 });

@@ -16,7 +16,7 @@
  * `signature` and rebuilds the word statistics from the items, so new items keep joining them.
  */
 import type { Lang, Token } from '../text.ts';
-import { decodeSignature, encodeSignature, LshIndex, minhash, similarity } from './minhash.ts';
+import { decodeSignature, encodeSignature, LshIndex, minhash, sameSlots, SLOTS, slotsFor } from './minhash.ts';
 import { contentTerms, textWords, watchTerms } from './terms.ts';
 import { countTerms, RollingDocFreq, weigh, type TermCounts, type TermFreq } from './tfidf.ts';
 
@@ -88,6 +88,9 @@ export const defaultGrouperOptions: GrouperOptions = {
 };
 
 const MAX_SIGNATURES = 8;
+/** A new member's signature is kept unless one kept already is more alike than this. */
+const REPEAT = 0.9;
+const REPEAT_SLOTS = slotsFor(REPEAT, true);
 const MAX_TERMS = 60;
 // A term in more than this share of recent items is no evidence of a shared topic by itself
 // (judged only once there are enough items for shares to mean something).
@@ -149,6 +152,8 @@ interface ItemTerm {
 
 export class StoryGrouper {
   private readonly opts: GrouperOptions;
+  /** Equal MinHash slots for a near-duplicate. */
+  private readonly duplicateSlots: number;
   private readonly watch: Set<string>;
   private readonly live = new Map<number, StoryState>();
   private readonly lsh = new LshIndex();
@@ -165,6 +170,7 @@ export class StoryGrouper {
 
   constructor(options: Partial<GrouperOptions> = {}) {
     this.opts = { ...defaultGrouperOptions, ...options };
+    this.duplicateSlots = slotsFor(this.opts.nearDuplicate);
     this.watch = watchTerms(this.opts.watchNames);
     this.df = new RollingDocFreq(Math.max(this.opts.duplicateWindowMs, this.opts.topicWindowMs));
     this.nextId = this.opts.firstId;
@@ -253,14 +259,21 @@ export class StoryGrouper {
     }
   }
 
+  /**
+   * The story of the most similar signature (the first met of equals) if it is a near-duplicate:
+   * a signature is compared only until it cannot beat the best so far, nor reach the bar.
+   */
   private nearestDuplicate(sig: Uint32Array, now: number): { story: StoryState; sim: number } | undefined {
     let best: { story: StoryState; sim: number } | undefined;
+    let bar = this.duplicateSlots;
     for (const id of this.lsh.candidates(sig)) {
       const story = this.live.get(id);
       if (!story || now - story.lastSeen > this.opts.duplicateWindowMs) continue;
       for (const s of story.sigs) {
-        const sim = similarity(sig, s);
-        if (!best || sim > best.sim) best = { story, sim };
+        const same = sameSlots(sig, s, bar);
+        if (same < bar) continue;
+        best = { story, sim: same / SLOTS };
+        bar = same + 1;
       }
     }
     return best;
@@ -396,7 +409,7 @@ export class StoryGrouper {
     story.sources.add(item.source);
     if (item.lang !== 'und') story.langs.add(item.lang);
     // Keep signatures that add something: an exact repost would only repeat the first one.
-    if (story.sigs.length < MAX_SIGNATURES && !story.sigs.some((s) => similarity(s, sig) > 0.9)) {
+    if (story.sigs.length < MAX_SIGNATURES && !story.sigs.some((s) => sameSlots(s, sig, REPEAT_SLOTS) >= REPEAT_SLOTS)) {
       story.sigs.push(sig);
       story.encoded.push(encodeSignature(sig));
       this.lsh.add(sig, story.id);

@@ -4,6 +4,7 @@
  *
  *   const sig = minhash(text)               // Uint32Array(64), estimates Jaccard similarity
  *   similarity(a, b)                        // fraction of equal slots ≈ Jaccard of the shingle sets
+ *   sameSlots(a, b, k)                      // equal slots, or −1 once fewer than k is certain
  *   const idx = new LshIndex(); idx.add(sig, storyId); idx.candidates(sig) → Set of ids
  *
  * Character shingles over folded words (not word shingles) because posts are short: a light edit,
@@ -82,9 +83,27 @@ export function minhash(text: string, words?: Token[]): Uint32Array {
 }
 
 export function similarity(a: Uint32Array, b: Uint32Array): number {
+  return sameSlots(a, b, 0) / SLOTS;
+}
+
+/**
+ * The number of equal slots, or −1 as soon as it can no longer reach `atLeast`: a caller after
+ * close signatures only learns that most pairs are not, and learns it after a few slots.
+ */
+export function sameSlots(a: Uint32Array, b: Uint32Array, atLeast: number): number {
   let same = 0;
-  for (let k = 0; k < SLOTS; k++) if (a[k] === b[k]) same++;
-  return same / SLOTS;
+  for (let k = 0; k < SLOTS; k++) {
+    if (a[k] === b[k]) same++;
+    else if (same + SLOTS - 1 - k < atLeast) return -1;
+  }
+  return same;
+}
+
+/** The fewest equal slots for `similarity` to reach `sim` (or, when `strict`, to exceed it). */
+export function slotsFor(sim: number, strict = false): number {
+  let k = 0;
+  while (k <= SLOTS && (strict ? k / SLOTS <= sim : k / SLOTS < sim)) k++;
+  return k;
 }
 
 export function encodeSignature(sig: Uint32Array): string {
