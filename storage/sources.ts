@@ -7,6 +7,9 @@ import { sources } from './schema/sources.ts';
 export type SourceRow = typeof sources.$inferSelect;
 
 export function ensureSource(db: Db, id: string, type: string): SourceRow {
+  // Read first: a source is polled again and again, and a write here would be a commit of its own each time.
+  const row = db.select().from(sources).where(eq(sources.id, id)).get();
+  if (row?.type === type) return row;
   db.insert(sources).values({ id, type }).onConflictDoUpdate({ target: sources.id, set: { type } }).run();
   return db.select().from(sources).where(eq(sources.id, id)).get()!;
 }
