@@ -121,12 +121,14 @@ interface StoryState extends Omit<Story, 'signature' | 'sources' | 'langs'> {
   dot: number;
   shared2: number;
   sharedUnits2: number;
+  /** `bound` of the cosine from those sums, while the story is a candidate. */
+  bound: number;
   topicLang: string;
 }
 
 /** A story's profile and search state before it is profiled and indexed (a new or a restored story). */
-function unindexed(): Pick<StoryState, 'profile' | 'termAt' | 'indexed' | 'summed' | 'keyed' | 'dot' | 'shared2' | 'sharedUnits2'> {
-  return { profile: emptyProfile(), termAt: new Map(), indexed: [], summed: 0, keyed: 0, dot: 0, shared2: 0, sharedUnits2: 0 };
+function unindexed(): Pick<StoryState, 'profile' | 'termAt' | 'indexed' | 'summed' | 'keyed' | 'dot' | 'shared2' | 'sharedUnits2' | 'bound'> {
+  return { profile: emptyProfile(), termAt: new Map(), indexed: [], summed: 0, keyed: 0, dot: 0, shared2: 0, sharedUnits2: 0, bound: 0 };
 }
 
 function emptyProfile(): StoryState['profile'] {
@@ -297,12 +299,15 @@ export class StoryGrouper {
     // Candidates: stories listed under a key. Those holding one were marked while summing; only the
     // others whose bound can reach the bar are looked up in the lists of the keys (walking the
     // lists themselves met each story many times over).
-    const open: { story: StoryState; bound: number }[] = [];
+    const open: StoryState[] = [];
     for (const story of sharing) {
       if (item.at - story.lastSeen > this.opts.topicWindowMs) continue;
       const bound = this.bound(norm2, story);
       if (bound * (1 + 1e-9) < this.opts.sameTopic) continue;
-      if (story.keyed === visit || this.listedUnder(story, keys)) open.push({ story, bound });
+      if (story.keyed === visit || this.listedUnder(story, keys)) {
+        story.bound = bound;
+        open.push(story);
+      }
     }
     // Weighing a whole profile into a new map for each candidate was most of the cost: take the
     // candidates from the highest bound down, and stop once no bound can reach the best cosine.
@@ -312,9 +317,9 @@ export class StoryGrouper {
     for (const c of open) {
       const bar = Math.max(this.opts.sameTopic, best?.sim ?? 0);
       if (c.bound * (1 + 1e-9) < bar) break;
-      if (this.estimateBelow(norm2, c.story, base, bar)) continue;
-      const sim = this.cosine(itemTerms, norm2, c.story);
-      if (!best || sim > best.sim || (sim === best.sim && this.metFirst(c.story, best.story, keys))) best = { story: c.story, sim };
+      if (this.estimateBelow(norm2, c, base, bar)) continue;
+      const sim = this.cosine(itemTerms, norm2, c);
+      if (!best || sim > best.sim || (sim === best.sim && this.metFirst(c, best.story, keys))) best = { story: c, sim };
     }
     return best;
   }
