@@ -15,6 +15,7 @@
  * Restart: `restore(storedStories, itemsOfTheLastDays)` re-indexes the stories from their stored
  * `signature` and rebuilds the word statistics from the items, so new items keep joining them.
  */
+import { grown } from '../grow.ts';
 import type { Lang, Token } from '../text.ts';
 import { decodeSignature, encodeSignature, LshIndex, minhash, sameSlots, SLOTS, slotsFor } from './minhash.ts';
 import { contentTerms, textWords, watchTerms } from './terms.ts';
@@ -113,22 +114,51 @@ interface StoryState extends Omit<Story, 'signature' | 'sources' | 'langs'> {
   termAt: Map<string, number>;
   /** Every term the story is listed under in `byTerm`, once each (trimmed terms stay listed until it expires). */
   indexed: string[];
-  /** The `add` call whose shared-term sums below are current (set while summing the item's terms). */
-  summed: number;
-  /** The `add` call that found the story holding one of the item's key terms. */
-  keyed: number;
-  /** Over the terms the item shares with the story: Σ w·unit·idf, Σ (unit·idf)², Σ unit². */
-  dot: number;
-  shared2: number;
-  sharedUnits2: number;
+  /** The story's place in the grouper's arrays of shared-term sums (`Sums`). */
+  slot: number;
   /** `bound` of the cosine from those sums, while the story is a candidate. */
   bound: number;
   topicLang: string;
 }
 
 /** A story's profile and search state before it is profiled and indexed (a new or a restored story). */
-function unindexed(): Pick<StoryState, 'profile' | 'termAt' | 'indexed' | 'summed' | 'keyed' | 'dot' | 'shared2' | 'sharedUnits2' | 'bound'> {
-  return { profile: emptyProfile(), termAt: new Map(), indexed: [], summed: 0, keyed: 0, dot: 0, shared2: 0, sharedUnits2: 0, bound: 0 };
+function unindexed(slot: number): Pick<StoryState, 'profile' | 'termAt' | 'indexed' | 'slot' | 'bound'> {
+  return { profile: emptyProfile(), termAt: new Map(), indexed: [], slot, bound: 0 };
+}
+
+/**
+ * Per story slot, the sums `sumShared` gathers for one item: typed arrays rather than fields of the
+ * stories, because summing walks thousands of (story, term) pairs per item and reads and writes
+ * them at every step.
+ */
+class Sums {
+  /** The `add` call whose sums below are current (set while summing the item's terms). */
+  summed = new Int32Array(64);
+  /** The `add` call that found the story holding one of the item's key terms. */
+  keyed = new Int32Array(64);
+  /** Over the terms the item shares with the story: Σ w·unit·idf, Σ (unit·idf)², Σ unit². */
+  dot = new Float64Array(64);
+  shared2 = new Float64Array(64);
+  sharedUnits2 = new Float64Array(64);
+  private used = 0;
+  private readonly free: number[] = [];
+
+  take(): number {
+    const slot = this.free.pop() ?? this.used++;
+    if (slot === this.summed.length) {
+      this.summed = grown(this.summed, slot);
+      this.keyed = grown(this.keyed, slot);
+      this.dot = grown(this.dot, slot);
+      this.shared2 = grown(this.shared2, slot);
+      this.sharedUnits2 = grown(this.sharedUnits2, slot);
+    }
+    this.summed[slot] = this.keyed[slot] = 0;
+    return slot;
+  }
+
+  release(slot: number): void {
+    this.free.push(slot);
+  }
 }
 
 function emptyProfile(): StoryState['profile'] {
@@ -139,7 +169,7 @@ function emptyProfile(): StoryState['profile'] {
  * The stories of one language holding a term in their profile, with the term's unit in each; arrays
  * side by side rather than a map, because they are read far more often than changed.
  */
-type Holders = Map<string, { stories: StoryState[]; units: number[] }>;
+type Holders = Map<string, { stories: StoryState[]; slots: number[]; units: number[] }>;
 
 interface ItemTerm {
   t: string;
@@ -163,6 +193,7 @@ export class StoryGrouper {
   /** Per topic language: term → stories whose profile has it now (unlike `byTerm`, trimmed terms leave). */
   private readonly holders = new Map<string, Holders>();
   private visits = 0;
+  private readonly sums = new Sums();
   private readonly df: RollingDocFreq;
   private nextId: number;
   /** No live story was last seen before this: `expire` has nothing to do until the horizon passes it. */
@@ -209,7 +240,7 @@ export class StoryGrouper {
       sigs: [],
       encoded: [],
       terms: new Map(),
-      ...unindexed(),
+      ...unindexed(this.sums.take()),
       topicLang: item.lang,
     };
     this.live.set(story.id, story);
@@ -246,7 +277,7 @@ export class StoryGrouper {
         sigs: s.signature.minhashes.map(decodeSignature),
         encoded: [...s.signature.minhashes],
         terms: new Map(Object.entries(s.signature.terms)),
-        ...unindexed(),
+        ...unindexed(this.sums.take()),
         topicLang: s.langs[0] ?? 'und',
       };
       this.reprofile(state);
@@ -304,7 +335,7 @@ export class StoryGrouper {
       if (item.at - story.lastSeen > this.opts.topicWindowMs) continue;
       const bound = this.bound(norm2, story);
       if (bound * (1 + 1e-9) < this.opts.sameTopic) continue;
-      if (story.keyed === visit || this.listedUnder(story, keys)) {
+      if (this.sums.keyed[story.slot] === visit || this.listedUnder(story, keys)) {
         story.bound = bound;
         open.push(story);
       }
@@ -356,22 +387,23 @@ export class StoryGrouper {
     const sharing: StoryState[] = [];
     const holders = this.holders.get(lang);
     if (!holders) return sharing;
+    const { summed, keyed, dot, shared2, sharedUnits2 } = this.sums;
     for (const { t, w, idf, key } of itemTerms) {
       const holding = holders.get(t);
       if (!holding) continue;
-      const { stories, units } = holding;
-      for (let i = 0; i < stories.length; i++) {
-        const story = stories[i];
+      const { stories, slots, units } = holding;
+      for (let i = 0; i < slots.length; i++) {
+        const s = slots[i];
         const unit = units[i];
-        if (story.summed !== visit) {
-          story.summed = visit;
-          story.dot = story.shared2 = story.sharedUnits2 = 0;
-          sharing.push(story);
+        if (summed[s] !== visit) {
+          summed[s] = visit;
+          dot[s] = shared2[s] = sharedUnits2[s] = 0;
+          sharing.push(stories[i]);
         }
-        if (key) story.keyed = visit;
-        story.dot += w * unit * idf;
-        story.shared2 += unit * idf * unit * idf;
-        story.sharedUnits2 += unit * unit;
+        if (key) keyed[s] = visit;
+        dot[s] += w * unit * idf;
+        shared2[s] += unit * idf * unit * idf;
+        sharedUnits2[s] += unit * unit;
       }
     }
     return sharing;
@@ -485,9 +517,10 @@ export class StoryGrouper {
    * word or two and stop here). 0 when nothing is shared.
    */
   private bound(norm2: number, story: StoryState): number {
-    if (!story.dot) return 0;
-    const { dot, shared2, sharedUnits2 } = story;
-    return dot / Math.sqrt(norm2 * (shared2 + Math.max(0, story.profile.units2 - sharedUnits2)));
+    const s = story.slot;
+    const dot = this.sums.dot[s];
+    if (!dot) return 0;
+    return dot / Math.sqrt(norm2 * (this.sums.shared2[s] + Math.max(0, story.profile.units2 - this.sums.sharedUnits2[s])));
   }
 
   /**
@@ -498,7 +531,7 @@ export class StoryGrouper {
    */
   private estimateBelow(norm2: number, story: StoryState, base: number, bar: number): boolean {
     const { terms, units } = story.profile;
-    const { dot } = story;
+    const dot = this.sums.dot[story.slot];
     let storyNorm2 = 0;
     for (let i = 0; i < terms.length; i++) {
       const v = units[i] * (base - this.liveFreq(story, i).ln);
@@ -523,7 +556,7 @@ export class StoryGrouper {
     let holders = this.holders.get(story.topicLang);
     if (!holders) this.holders.set(story.topicLang, (holders = new Map()));
     let holding = holders.get(term);
-    if (!holding) holders.set(term, (holding = { stories: [], units: [] }));
+    if (!holding) holders.set(term, (holding = { stories: [], slots: [], units: [] }));
     const at = p.held[i];
     if (at >= 0) {
       holding.units[at] = p.units[i];
@@ -531,6 +564,7 @@ export class StoryGrouper {
     }
     p.held[i] = holding.stories.length;
     holding.stories.push(story);
+    holding.slots.push(story.slot);
     holding.units.push(p.units[i]);
   }
 
@@ -547,10 +581,12 @@ export class StoryGrouper {
     if (at !== last) {
       const moved = holding.stories[last];
       holding.stories[at] = moved;
+      holding.slots[at] = moved.slot;
       holding.units[at] = holding.units[last];
       moved.profile.held[moved.termAt.get(term)!] = at;
     }
     holding.stories.pop();
+    holding.slots.pop();
     holding.units.pop();
     if (!holding.stories.length) holders!.delete(term);
   }
@@ -566,6 +602,7 @@ export class StoryGrouper {
         continue;
       }
       this.live.delete(story.id);
+      this.sums.release(story.slot);
       for (const sig of story.sigs) this.lsh.remove(sig, story.id);
       for (let i = 0; i < story.profile.terms.length; i++) this.unhold(story, i);
       for (const t of story.indexed) {
