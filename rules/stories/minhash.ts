@@ -52,11 +52,15 @@ export function normaliseForShingles(text: string, words: Token[] = textWords(te
     .join(' ');
 }
 
+/** The shingles' hashes of the text being signed: reused, as a typed array per item cost an allocation outside the heap. */
+let shingleHashes = new Int32Array(1024);
+
 /** `words`: `textWords(text)`, when the caller has them already. */
 export function minhash(text: string, words?: Token[]): Uint32Array {
   const s = normaliseForShingles(text, words);
   const n = Math.max(1, s.length - SHINGLE + 1);
-  const hashes = new Int32Array(n);
+  if (n > shingleHashes.length) shingleHashes = new Int32Array(Math.max(n, shingleHashes.length * 2));
+  const hashes = shingleHashes;
   for (let i = 0; i < n; i++) hashes[i] = fnv1a(s, i, Math.min(s.length, i + SHINGLE));
   // Four slots at a time over all shingles: the running minimums stay in registers instead of
   // being read and written in the signature for every shingle and slot. They are kept as signed
