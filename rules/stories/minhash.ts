@@ -33,10 +33,24 @@ function fmix32(h: number): number {
   return h >>> 0;
 }
 
-/** `fmix32(h)` with its top bit flipped, as a signed integer: signed order is then the unsigned order of `fmix32`. */
-function mixFlipped(h: number): number {
-  return fmix32(h) ^ 0x80000000;
+/**
+ * `fmix32(x)` with its top bit flipped, as a signed integer (signed order is then the unsigned
+ * order of `fmix32`), given `x ^ (x >>> 16)`: for x = h ^ seed that is (h ^ h >>> 16) ^ (seed ^
+ * seed >>> 16), so the first step is taken once per shingle and once per seed, not per pair.
+ */
+function mixFlipped(folded: number): number {
+  let h = Math.imul(folded, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h ^ 0x80000000;
 }
+
+function fold16(h: number): number {
+  return h ^ (h >>> 16);
+}
+
+const FOLDED_SEEDS = Int32Array.from(SEEDS, fold16);
 
 function fnv1a(s: string, from: number, to: number): number {
   let h = 0x811c9dc5;
@@ -61,14 +75,14 @@ export function minhash(text: string, words?: Token[]): Uint32Array {
   const n = Math.max(1, s.length - SHINGLE + 1);
   if (n > shingleHashes.length) shingleHashes = new Int32Array(Math.max(n, shingleHashes.length * 2));
   const hashes = shingleHashes;
-  for (let i = 0; i < n; i++) hashes[i] = fnv1a(s, i, Math.min(s.length, i + SHINGLE));
+  for (let i = 0; i < n; i++) hashes[i] = fold16(fnv1a(s, i, Math.min(s.length, i + SHINGLE)));
   // Four slots at a time over all shingles: the running minimums stay in registers instead of
   // being read and written in the signature for every shingle and slot. They are kept as signed
   // 32-bit integers with the top bit flipped (same order as the unsigned hashes), which the engine
   // compares without turning them into doubles.
   const sig = new Uint32Array(SLOTS);
   for (let k = 0; k < SLOTS; k += 4) {
-    const s0 = SEEDS[k] | 0, s1 = SEEDS[k + 1] | 0, s2 = SEEDS[k + 2] | 0, s3 = SEEDS[k + 3] | 0;
+    const s0 = FOLDED_SEEDS[k], s1 = FOLDED_SEEDS[k + 1], s2 = FOLDED_SEEDS[k + 2], s3 = FOLDED_SEEDS[k + 3];
     let m0 = 0x7fffffff, m1 = 0x7fffffff, m2 = 0x7fffffff, m3 = 0x7fffffff;
     for (let i = 0; i < n; i++) {
       const h = hashes[i];
