@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StoryGrouper, type StoryItem } from '../rules/stories/grouper.ts';
-import { minhash, sameSlots, similarity, SLOTS, slotsFor } from '../rules/stories/minhash.ts';
+import { encodeSignature, minhash, sameSlots, similarity, SLOTS, slotsFor } from '../rules/stories/minhash.ts';
 import { openDb } from '../storage/db.ts';
 import { linkItem, recentStories, saveStory, storyOf, storyStore } from '../storage/stories.ts';
 
@@ -128,5 +128,14 @@ describe('story grouping', () => {
     expect(g.story(first.storyId)!.signature.minhashes).toHaveLength(1);
     expect(g.add(item(edit, 'en', 'ctv', 4))).toMatchObject({ storyId: first.storyId, via: 'near-duplicate', similarity: same / SLOTS });
     expect(g.story(first.storyId)!.signature.minhashes).toHaveLength(2);
+  });
+
+  it('signs a text as it always has, so that signatures stored by earlier versions still match', () => {
+    expect(encodeSignature(minhash('Sinkhole opens on Bank Street near Somerset, two lanes closed'))).toBe(
+      '01clAmpxygYb5rwAKgt7ALq1ZgBO7KkIHbY0AkaPvgBZJIsCWks7Ay7MPwEQHQgATE+KApt8fga5/WECUCkgA1VQIQBI92UBIi3DAHSA9AQh9akDmuQBAE+aGwHJB1QF2q2LB1SHuQS5ux4A/9PoBvRIoASaWyIGw+EVBYteSwBYnl4BHoeJAXFWtRDGLOsDDgN3CU/fzwB4+3sCjs4fA83H8gaiIikJ1HU6AImtEwFkBGkBnjNqBJ217gM7IpwEeWpVBNKO3AKSZtEBSWkpAOT+aQkXVh4Igp+nALbSmgYC2Y8AhpQcAe2cJgvW0ugD3Ls2ABDv2wSXmc4ItBOzAA==',
+    );
+    expect(encodeSignature(minhash('Un affaissement de chaussée rue Bank, deux voies fermées'))).toBe(
+      'blauAFDdtwV7wnwAzn41AnP80gZpGIkGSoXHBfUxrAEIVLEApj43ABf3wQYymoMH2dY4A64VJgPWVo4C3BOPAXLcMAhP5ucL63L3Eo2C3gP2V5UAUEkVBfxqGAFNZs4Dml66BZV7fwbJPiEC9AYEABzNTwUN60wChHFnAun/mARTV8oFXwvSANV93wT7Zy8BRAguAf5rSwRzRq8AyevcAK1WFwTSl1gBdytdCHCVxAXC/3oAYAQaB0cS9gdnTjsB/n8JCmQAjQEf2JYCxjIDCWuE3wZ880EEHQYACnxL4wP9XnMChpQcAZhyiwab8h8AwAKTAWRIBwBj8pYH4j/sBQ==',
+    );
   });
 });
