@@ -25,18 +25,14 @@ const MARKERS = new Set(['rt', 'via', 'mt']);
 const SEEDS = Uint32Array.from({ length: SLOTS }, (_, i) => fmix32(0x9e3779b9 ^ Math.imul(i + 1, 0x85ebca6b)));
 
 function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return (mixFlipped(fold16(h)) ^ 0x80000000) >>> 0;
 }
 
 /**
  * `fmix32(x)` with its top bit flipped, as a signed integer (signed order is then the unsigned
  * order of `fmix32`), given `x ^ (x >>> 16)`: for x = h ^ seed that is (h ^ h >>> 16) ^ (seed ^
- * seed >>> 16), so the first step is taken once per shingle and once per seed, not per pair.
+ * seed >>> 16), so the first step is taken once per shingle and once per seed, not per pair. The
+ * steps are written here rather than in fmix32, as this is the one called for every pair.
  */
 function mixFlipped(folded: number): number {
   let h = Math.imul(folded, 0x85ebca6b);
