@@ -8,7 +8,9 @@
  *    scanned by `grep -c -i -F -f TERMS` with the rules' literal terms;
  *  - rss_mb: peak memory of `veille run --once` over 200 local feeds of 50 items (median of 3 runs);
  *  - alert_p95_ms: flagged item's arrival in ingest → its alert committed to the outbox;
- *  - the burst detection figures of bench/bursts.ts, when that module is there.
+ *  - the burst detection figures of bench/bursts.ts;
+ *  - reference_ms: a fixed loop's time (bench/reference.ts) before and after each timed stage, the
+ *    median, with reference_spread = slowest / fastest: every figure above moves with it.
  * A table goes to stdout; with --json, one JSON object of the figures is the last line.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -16,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadConfig } from '../daemon/config.ts';
@@ -32,6 +34,8 @@ import { bulkInsertItems } from '../storage/backtest.ts';
 import { listOutbox, loadAlert } from '../storage/outbox.ts';
 import type { NewItem } from '../storage/items.ts';
 import { FeedServer } from '../test/fakes/feed-server.ts';
+import { measureBursts } from './bursts.ts';
+import { referenceMs } from './reference.ts';
 import { GENERATOR_VERSION, generateItem, generateRules, rssFeed, ruleTerms, writeClaims, writeRules, type BenchItem, type RuleDef } from './generate.ts';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -64,13 +68,23 @@ const claimsFile = join(work, 'claims.yaml');
 writeRules(rulesDir);
 writeClaims(claimsFile);
 
+// The reference loop's time before and after each timed stage (bench/reference.ts).
+const machine: { stage: Stage; before: number; after: number }[] = [];
+const timedStages: [Stage, () => void | Promise<void>][] = [
+  ['classify', classifyStage],
+  ['ingest', ingestStage],
+  ['backtest', backtestStage],
+  ['rss', rssStage],
+  ['alerts', alertsStage],
+];
 try {
-  if (stages.has('classify')) classifyStage();
-  if (stages.has('ingest')) await ingestStage();
-  if (stages.has('backtest')) backtestStage();
-  if (stages.has('rss')) await rssStage();
-  if (stages.has('alerts')) await alertsStage();
-  if (stages.has('bursts')) await burstsStage();
+  for (const [stage, run] of timedStages) {
+    if (!stages.has(stage)) continue;
+    const before = referenceMs();
+    await run();
+    machine.push({ stage, before, after: referenceMs() });
+  }
+  if (stages.has('bursts')) burstsStage();
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
@@ -351,18 +365,8 @@ async function alertsStage(): Promise<void> {
   }
 }
 
-async function burstsStage(): Promise<void> {
-  const file = join(root, 'bench', 'bursts.ts');
-  if (!existsSync(file)) {
-    notes.push('bursts: bench/bursts.ts is not there, burst figures left out');
-    return;
-  }
-  const mod = (await import(pathToFileURL(file).href)) as { measureBursts?: () => { burst_delay_min: number | null; false_bursts_per_day: number } };
-  if (typeof mod.measureBursts !== 'function') {
-    notes.push('bursts: bench/bursts.ts exports no measureBursts(), burst figures left out');
-    return;
-  }
-  const r = mod.measureBursts();
+function burstsStage(): void {
+  const r = measureBursts();
   figures.burst_delay_min = r.burst_delay_min;
   figures.false_bursts_per_day = round(r.false_bursts_per_day, 3);
 }
@@ -370,6 +374,7 @@ async function burstsStage(): Promise<void> {
 // ---- report ----
 
 function report(): void {
+  const machineNote = machineFigures();
   const targets: Record<string, [string, (v: number) => boolean]> = {
     classify_per_s: ['≥ 20,000', (v) => v >= 20_000],
     ingest_per_s: ['≥ 10,000', (v) => v >= 10_000],
@@ -389,7 +394,21 @@ function report(): void {
   console.log(line(['figure', 'value', 'target', '']));
   for (const r of rows) console.log(line(r));
   for (const n of notes) console.log(`  ${n}`);
+  if (machineNote) console.log(`  ${machineNote}`);
   if (opts.json) console.log(JSON.stringify(figures));
+}
+
+/** Sets reference_ms and reference_spread; returns the line saying how the machine's speed moved. */
+function machineFigures(): string {
+  if (!machine.length) return '';
+  const all = machine.flatMap((m) => [m.before, m.after]).sort((a, b) => a - b);
+  figures.reference_ms = round(all[Math.floor((all.length - 1) / 2)], 1);
+  figures.reference_spread = round(all[all.length - 1] / all[0], 2);
+  const changed = machine.filter((m) => Math.max(m.before, m.after) / Math.min(m.before, m.after) > 1.2).map((m) => m.stage);
+  return (
+    `machine: reference loop ${machine.map((m) => `${m.stage} ${m.before.toFixed(0)}/${m.after.toFixed(0)}`).join(', ')} ms before/after each stage` +
+    (changed.length ? `; the machine changed speed during ${changed.join(', ')}: compare those figures with care` : '')
+  );
 }
 
 function count(v: string, flag: string): number {
