@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../daemon/engine.ts';
 import type { Logger } from '../daemon/log.ts';
+import type { RawItem, Source } from '../daemon/sources/types.ts';
 import { sourceHealth, itemTotals } from '../storage/sources.ts';
 import { behaviours, FeedServer } from './fakes/feed-server.ts';
 import { fixtures, memoryLog, workspace, type Workspace } from './helpers/workspace.ts';
@@ -132,6 +133,39 @@ describe('dedupe', () => {
     expect(totals.items).toBe(3);
     const health = Object.fromEntries(sourceHealth(engine.db, Date.now()).map((h) => [h.id, h.items]));
     expect(health).toEqual({ city: 2, wire: 3 });
+  });
+
+  it('judges items that repeat one another within one fetch in their order', async () => {
+    const body = (what: string) => `${what}: the police closed the lanes near the bridge for several hours this morning after a crash.`;
+    const batch: RawItem[] = [
+      { externalId: 'a', url: 'https://news.example/a', title: 'Crash', text: body('Bank Street') },
+      // Same article as a, by its URL once tracking is dropped.
+      { externalId: 'b', url: 'https://news.example/a?utm_source=feed', title: 'Crash', text: 'Short.' },
+      // Same id as b, which is stored by then as a sighting of a.
+      { externalId: 'b', url: 'https://news.example/b', title: 'Other', text: body('Elgin Street') },
+      // Same wording as a under another URL.
+      { externalId: 'd', url: 'https://mirror.example/d', title: 'Crash', text: body('Bank Street') },
+      { externalId: 'e', url: 'https://news.example/e', title: 'Fire', text: body('Rideau Street') },
+      // Same id as a.
+      { externalId: 'a', url: 'https://news.example/a2', title: 'Crash', text: body('Main Street') },
+    ];
+    const source: Source = { id: 'list', type: 'rss', fetch: async () => ({ items: batch }) };
+    const outcome = await engine.runSource(source, { force: true });
+    expect({ new: outcome.new, duplicates: outcome.duplicates, seen: outcome.seen }).toEqual({ new: 2, duplicates: 2, seen: 2 });
+    const rows = engine.db.$client.prepare('select external_id, lang from items where source_id = ? order by id').all('list');
+    expect(rows).toEqual([
+      { external_id: 'a', lang: 'en' },
+      { external_id: 'e', lang: 'en' },
+    ]);
+    const sightings = engine.db.$client
+      .prepare('select s.external_id as sighting, i.external_id as item from sightings s join items i on i.id = s.item_id where s.source_id = ? order by s.external_id')
+      .all('list');
+    expect(sightings).toEqual([
+      { sighting: 'a', item: 'a' },
+      { sighting: 'b', item: 'a' },
+      { sighting: 'd', item: 'a' },
+      { sighting: 'e', item: 'e' },
+    ]);
   });
 
   it('detects the language of each item and stores the topics that matched', async () => {

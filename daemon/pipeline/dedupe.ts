@@ -24,3 +24,24 @@ export function findExisting(store: ItemStore, sourceId: string, item: NormalIte
   }
   return null;
 }
+
+/**
+ * For one fetch, in order, whether an item shares its id, canonical URL or wording hash with an
+ * earlier item of the same fetch. Only such an item can be judged differently once the earlier
+ * ones are stored; for any other, findExisting() gives the same answer before the fetch's writes
+ * as after them.
+ */
+export function repeatsInFetch(items: readonly NormalItem[]): boolean[] {
+  const seen = new Set<string>();
+  return items.map((item) => {
+    // Prefixed, so that an id can never meet a URL or a hash.
+    const keys = [`i ${item.externalId}`, `h ${item.contentHash}`];
+    if (item.canonicalUrl) keys.push(`u ${item.canonicalUrl}`);
+    let repeats = false;
+    for (const k of keys) {
+      if (seen.has(k)) repeats = true;
+      else seen.add(k);
+    }
+    return repeats;
+  });
+}

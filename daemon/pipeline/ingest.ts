@@ -6,7 +6,7 @@ import type { Classification, Classifier } from '../../rules/types.ts';
 import type { Db, Writer } from '../../storage/db.ts';
 import type { ItemStore } from '../../storage/items.ts';
 import type { RawItem } from '../sources/types.ts';
-import { findExisting } from './dedupe.ts';
+import { findExisting, repeatsInFetch, type Existing } from './dedupe.ts';
 import { normalise, type NormalItem } from './normalise.ts';
 
 export interface StoredItem {
@@ -52,16 +52,25 @@ export function ingest(deps: IngestDeps, sourceId: string, raws: RawItem[], now:
   summary.fetched = raws.length;
   const normal = raws.map(normalise);
   const { db, store, classifier } = deps;
+  const classify = (item: NormalItem) =>
+    classifier.classify({ title: item.title, text: item.text, author: item.author, source: sourceId, langHint: item.langHint });
   db.transaction((tx) => {
-    for (const item of normal) {
-      const existing = findExisting(store, sourceId, item);
+    // The fetch's new items are classified one after the other before anything is stored: taken
+    // in turn with storing and story grouping, each classification ran at half the speed, its
+    // tables pushed out of the processor's caches by the rest (about 105 against 55 µs an item).
+    // An item that repeats an earlier one of the fetch is left to be judged in order, below.
+    const repeats = repeatsInFetch(normal);
+    const found: (Existing | undefined)[] = normal.map((item, k) => (repeats[k] ? undefined : findExisting(store, sourceId, item)));
+    const verdicts = normal.map((item, k) => (found[k] === null ? classify(item) : undefined));
+    normal.forEach((item, k) => {
+      const existing = found[k] !== undefined ? found[k] : findExisting(store, sourceId, item);
       if (existing) {
         summary[existing.kind === 'seen' ? 'seen' : 'duplicates']++;
         if (existing.kind === 'duplicate') store.addSighting(tx, sourceId, item.externalId, existing.itemId, now);
         if (item.engagement) store.addEngagement(tx, existing.itemId, now, item.engagement);
-        continue;
+        return;
       }
-      const verdict = classifier.classify({ title: item.title, text: item.text, author: item.author, source: sourceId, langHint: item.langHint });
+      const verdict = verdicts[k] ?? classify(item);
       const id = store.insertItem(tx, {
         sourceId,
         externalId: item.externalId,
@@ -92,7 +101,7 @@ export function ingest(deps: IngestDeps, sourceId: string, raws: RawItem[], now:
       summary.byLang[verdict.lang] = (summary.byLang[verdict.lang] ?? 0) + 1;
       for (const t of verdict.topics) summary.byTopic[t.ruleId] = (summary.byTopic[t.ruleId] ?? 0) + 1;
       if (verdict.flagged) summary.flagged++;
-    }
+    });
     for (const hook of deps.hooks ?? []) hook.flush?.(tx);
   });
   return summary;
