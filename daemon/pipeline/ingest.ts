@@ -6,7 +6,7 @@ import type { Classification, Classifier } from '../../rules/types.ts';
 import type { Db, Writer } from '../../storage/db.ts';
 import type { ItemStore } from '../../storage/items.ts';
 import type { RawItem } from '../sources/types.ts';
-import { findExisting, repeatsInFetch, type Existing } from './dedupe.ts';
+import { findExisting, repeatsInFetch } from './dedupe.ts';
 import { normalise, type NormalItem } from './normalise.ts';
 
 export interface StoredItem {
@@ -60,10 +60,10 @@ export function ingest(deps: IngestDeps, sourceId: string, raws: RawItem[], now:
     // tables pushed out of the processor's caches by the rest (about 105 against 55 µs an item).
     // An item that repeats an earlier one of the fetch is left to be judged in order, below.
     const repeats = repeatsInFetch(normal);
-    const found: (Existing | undefined)[] = normal.map((item, k) => (repeats[k] ? undefined : findExisting(store, sourceId, item)));
+    const found = normal.map((item, k) => (repeats[k] ? undefined : findExisting(store, sourceId, item)));
     const verdicts = normal.map((item, k) => (found[k] === null ? classify(item) : undefined));
     normal.forEach((item, k) => {
-      const existing = found[k] !== undefined ? found[k] : findExisting(store, sourceId, item);
+      const existing = repeats[k] ? findExisting(store, sourceId, item) : found[k];
       if (existing) {
         summary[existing.kind === 'seen' ? 'seen' : 'duplicates']++;
         if (existing.kind === 'duplicate') store.addSighting(tx, sourceId, item.externalId, existing.itemId, now);
