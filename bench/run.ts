@@ -137,8 +137,8 @@ function memorySources(items: BenchItem[]): { source: Source; left: () => number
 }
 
 /** Seconds of the whole ingest, and of the classification inside it. */
-async function ingestThrough(config: ReturnType<typeof loadConfig>, items: BenchItem[], hooks: NewItemHook[] = []): Promise<{ s: number; classifyS: number; stored: number }> {
-  const engine = createEngine(config, quiet, { hooks });
+async function ingestThrough(config: ReturnType<typeof loadConfig>, items: BenchItem[]): Promise<{ s: number; classifyS: number; stored: number }> {
+  const engine = createEngine(config, quiet);
   try {
     // The engine's own classifier, timed call by call: where ingest's time goes is the question
     // its figure raises first.
